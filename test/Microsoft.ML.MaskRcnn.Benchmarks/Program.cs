@@ -1,0 +1,70 @@
+using System;
+using System.Linq;
+using System.Reflection;
+
+namespace Microsoft.ML.MaskRcnn.Benchmarks
+{
+    /// <summary>
+    /// Runs benchmark suites by name: dotnet run -c Release --project test/Microsoft.ML.MaskRcnn.Benchmarks -- binding [ops ...].
+    /// Every suite is a class implementing <see cref="IBenchmarkSuite"/>; adding one needs no change here.
+    /// </summary>
+    public static class Program
+    {
+        public static int Main(string[] args)
+        {
+            var suites = typeof(Program).Assembly.GetTypes()
+                .Where(t => typeof(IBenchmarkSuite).IsAssignableFrom(t) && !t.IsAbstract && !t.IsInterface)
+                .Select(t => (IBenchmarkSuite)Activator.CreateInstance(t)!)
+                .OrderBy(s => s.Name)
+                .ToList();
+            if (args.Length == 0 || args.Contains("--help"))
+            {
+                Console.WriteLine("usage: Microsoft.ML.MaskRcnn.Benchmarks <suite> [<suite> ...] [--threads N]");
+                foreach (var s in suites) Console.WriteLine($"  {s.Name,-10} {s.Description}");
+                return args.Length == 0 ? 2 : 0;
+            }
+            var options = BenchmarkOptions.Parse(args);
+            foreach (var name in options.Suites)
+            {
+                var suite = suites.FirstOrDefault(s => s.Name == name);
+                if (suite is null)
+                {
+                    Console.Error.WriteLine($"Unknown suite '{name}'. Known: {string.Join(", ", suites.Select(s => s.Name))}");
+                    return 2;
+                }
+                Console.WriteLine($"== suite {suite.Name}: {suite.Description} (threads={options.Threads})");
+                suite.Run(options);
+            }
+            return 0;
+        }
+    }
+
+    /// <summary>A named set of benchmark cases, each ending with one RESULT line.</summary>
+    public interface IBenchmarkSuite
+    {
+        string Name { get; }
+        string Description { get; }
+        void Run(BenchmarkOptions options);
+    }
+
+    /// <summary>Command-line options shared by the suites.</summary>
+    public sealed class BenchmarkOptions
+    {
+        public string[] Suites { get; private init; } = Array.Empty<string>();
+
+        /// <summary>Intra-op threads, for us and for the reference alike (default: all cores).</summary>
+        public int Threads { get; private init; } = Environment.ProcessorCount;
+
+        public static BenchmarkOptions Parse(string[] args)
+        {
+            int threads = Environment.ProcessorCount;
+            var suites = new System.Collections.Generic.List<string>();
+            for (int i = 0; i < args.Length; i++)
+            {
+                if (args[i] == "--threads") threads = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                else suites.Add(args[i]);
+            }
+            return new BenchmarkOptions { Suites = suites.ToArray(), Threads = threads };
+        }
+    }
+}
