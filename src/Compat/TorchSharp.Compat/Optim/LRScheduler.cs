@@ -13,8 +13,8 @@ namespace TorchSharp
             public static partial class lr_scheduler
             {
                 /// <summary>
-                /// Base of the schedulers. Construction records each group's initial rate (when last_epoch is -1); each
-                /// concrete schedule then performs the first step, so that the optimizer starts at the epoch-0 rate.
+                /// Base of the schedulers. The base rates are the groups' initial rates (recorded when the optimizer was
+                /// built); each concrete schedule then performs the first step, so that the optimizer starts at the epoch-0 rate.
                 /// </summary>
                 public abstract class LRScheduler
                 {
@@ -33,10 +33,8 @@ namespace TorchSharp
                     {
                         _optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
                         _verbose = verbose;
-                        if (last_epoch == -1)
-                        {
-                            foreach (var g in optimizer.ParamGroups) g.InitialLearningRate = g.LearningRate;
-                        }
+                        // A group's initial rate is recorded once, when the optimizer creates the group (PyTorch's
+                        // setdefault): a second scheduler on the same optimizer must not overwrite it.
                         _base_lrs = optimizer.ParamGroups.Select(g => g.InitialLearningRate).ToList();
                         _last_epoch = last_epoch;
                     }
