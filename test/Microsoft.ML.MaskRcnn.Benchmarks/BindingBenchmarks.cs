@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -8,10 +11,13 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
     /// <summary>
     /// The cost of the binding: the same conv2d, matmul and small-CNN training step run through our TorchSharp
     /// subset and through PyTorch on the same libtorch and thread count (test/reference/binding_benchmark.py).
-    /// Target: ratio &lt;= 1.05 on work of 1 ms or more.
+    /// Target: ratio &lt;= 1.05 on work of 1 ms or more. Ours and the reference alternate over several rounds and
+    /// each side keeps its best round, so that load from other processes does not favour either side.
     /// </summary>
     public sealed class BindingBenchmarks : IBenchmarkSuite
     {
+        private const int Rounds = 3;
+
         public string Name => "binding";
 
         public string Description => "conv2d, matmul and a small CNN step through the binding vs PyTorch";
@@ -20,24 +26,40 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
         {
             torch.set_num_threads(options.Threads);
             torch.manual_seed(0);
-            var reference = PythonBenchmark.Run("binding_benchmark.py", options.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var ours = new Dictionary<string, double>();
+            var reference = new Dictionary<string, double>();
+            for (int round = 0; round < Rounds; round++)
+            {
+                Keep(reference, PythonBenchmark.Run("binding_benchmark.py", options.Threads.ToString(CultureInfo.InvariantCulture)));
+                Keep(ours, MeasureOurs());
+            }
+            BenchmarkReport.Result("conv2d_8x64x56x56_k3", ours["conv2d"], reference["conv2d"], "ms");
+            BenchmarkReport.Result("matmul_1024", ours["matmul"], reference["matmul"], "ms");
+            BenchmarkReport.Result("cnn_forward_backward_b32", ours["cnn_forward_backward"], reference["cnn_forward_backward"], "ms");
+            // Per-call overhead on a tiny tensor (informational: far below the 1 ms threshold of the target).
+            BenchmarkReport.Result("tiny_add_per_call", ours["tiny_add"] * 1000, reference["tiny_add"] * 1000, "us");
+        }
 
+        private static void Keep(Dictionary<string, double> best, Dictionary<string, double> round)
+        {
+            foreach (var (key, value) in round) best[key] = best.TryGetValue(key, out var old) ? Math.Min(old, value) : value;
+        }
+
+        private static Dictionary<string, double> MeasureOurs()
+        {
+            var result = new Dictionary<string, double>();
             using (var scope = NewDisposeScope())
             {
                 var x = torch.randn(8, 64, 56, 56);
                 var w = torch.randn(64, 64, 3, 3);
-                double ms = BenchmarkReport.MedianMilliseconds(() => { using var y = F.conv2d(x, w, padding: new long[] { 1 }); });
-                BenchmarkReport.Result("conv2d_8x64x56x56_k3", ms, reference["conv2d"], "ms");
+                result["conv2d"] = BenchmarkReport.MedianMilliseconds(() => { using var y = F.conv2d(x, w, padding: new long[] { 1 }); });
             }
-
             using (var scope = NewDisposeScope())
             {
                 var a = torch.randn(1024, 1024);
                 var b = torch.randn(1024, 1024);
-                double ms = BenchmarkReport.MedianMilliseconds(() => { using var y = a.matmul(b); });
-                BenchmarkReport.Result("matmul_1024", ms, reference["matmul"], "ms");
+                result["matmul"] = BenchmarkReport.MedianMilliseconds(() => { using var y = a.matmul(b); });
             }
-
             using (var scope = NewDisposeScope())
             {
                 using var model = nn.Sequential(
@@ -46,25 +68,22 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                     nn.Conv2d(64, 128, 3, padding: 1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 10));
                 var images = torch.randn(32, 3, 32, 32);
                 var labels = torch.randint(0, 10, new long[] { 32 });
-                double ms = BenchmarkReport.MedianMilliseconds(() =>
+                result["cnn_forward_backward"] = BenchmarkReport.MedianMilliseconds(() =>
                 {
                     using var step = NewDisposeScope();
                     model.zero_grad();
                     F.cross_entropy(model.call(images), labels).backward();
                 });
-                BenchmarkReport.Result("cnn_forward_backward_b32", ms, reference["cnn_forward_backward"], "ms");
             }
-
             using (var scope = NewDisposeScope())
             {
-                // Per-call overhead on a tiny tensor (informational: below the 1 ms threshold of the target).
                 var small = torch.randn(16);
-                double ms = BenchmarkReport.MedianMilliseconds(() =>
+                result["tiny_add"] = BenchmarkReport.MedianMilliseconds(() =>
                 {
                     for (int i = 0; i < 1000; i++) { using var y = small + small; }
                 }) / 1000;
-                BenchmarkReport.Result("tiny_add_per_call", ms * 1000, reference["tiny_add"] * 1000, "us");
             }
+            return result;
         }
     }
 }
