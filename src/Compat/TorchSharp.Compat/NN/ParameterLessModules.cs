@@ -120,7 +120,7 @@ namespace TorchSharp
         public partial class Tensor
         {
             /// <summary>A new handle to the same tensor (shared storage and autograd identity).</summary>
-            internal Tensor alias() => Wrap(Native.NativeMethods.tsb_tensor_alias(Handle));
+            public Tensor alias() => Wrap(Native.NativeMethods.tsb_tensor_alias(Handle));
         }
 
         public static partial class nn

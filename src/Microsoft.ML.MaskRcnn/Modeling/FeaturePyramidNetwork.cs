@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MaskRcnn.Modeling
+{
+    /// <summary>
+    /// Feature Pyramid Network (Lin et al.): 1x1 lateral convolutions bring C2..C5 to a common width, a top-down
+    /// pathway adds each coarser level (nearest-upsampled) to the next finer one, and 3x3 convolutions smooth the
+    /// sums into P2..P5. P6 is a stride-2 max-pool of P5, used only by the RPN. Field names follow torchvision
+    /// (inner_blocks.i.0, layer_blocks.i.0).
+    /// </summary>
+    public sealed class FeaturePyramidNetwork : nn.Module<Tensor[], Tensor[]>
+    {
+        private readonly ModuleList<Sequential> inner_blocks;
+        private readonly ModuleList<Sequential> layer_blocks;
+
+        /// <summary>Creates the pyramid over inputs with <paramref name="inChannels"/> channels each.</summary>
+        public FeaturePyramidNetwork(IReadOnlyList<long> inChannels, long outChannels) : base(nameof(FeaturePyramidNetwork))
+        {
+            if (inChannels.Count == 0) throw new ArgumentException("The pyramid needs at least one input level.", nameof(inChannels));
+            OutChannels = outChannels;
+            inner_blocks = new ModuleList<Sequential>(inChannels.Select(c => nn.Sequential(nn.Conv2d(c, outChannels, 1))).ToArray());
+            layer_blocks = new ModuleList<Sequential>(inChannels.Select(_ => nn.Sequential(nn.Conv2d(outChannels, outChannels, 3, padding: 1))).ToArray());
+            RegisterComponents();
+            using var noGrad = no_grad();
+            foreach (var conv in modules().OfType<Conv2d>())
+            {
+                nn.init.kaiming_uniform_(conv.weight, a: 1);
+                nn.init.zeros_(conv.bias!);
+            }
+        }
+
+        /// <summary>Channels of every output level.</summary>
+        public long OutChannels { get; }
+
+        /// <summary>Maps C2..C5 to P2..P6 (the last level being the max-pool of P5).</summary>
+        public override Tensor[] forward(Tensor[] inputs)
+        {
+            if (inputs.Length != inner_blocks.Count)
+                throw new ArgumentException($"The pyramid was built for {inner_blocks.Count} levels but received {inputs.Length}.", nameof(inputs));
+            using var scope = NewDisposeScope();
+            int last = inputs.Length - 1;
+            var results = new Tensor[inputs.Length + 1];
+            var topDown = inner_blocks[last].call(inputs[last]);
+            results[last] = layer_blocks[last].call(topDown);
+            for (int level = last - 1; level >= 0; level--)
+            {
+                var lateral = inner_blocks[level].call(inputs[level]);
+                var size = lateral.shape.Skip(2).ToArray();
+                topDown = lateral + nn.functional.interpolate(topDown, size, mode: InterpolationMode.Nearest);
+                results[level] = layer_blocks[level].call(topDown);
+            }
+            results[^1] = nn.functional.max_pool2d(results[last], 1, 2, 0);
+            return results.Select(t => t.MoveToOuterDisposeScope()).ToArray();
+        }
+    }
+
+    /// <summary>
+    /// A ResNet body followed by an FPN (torchvision's BackboneWithFPN, fields "body" and "fpn"): images in,
+    /// five 256-channel feature maps out, named "0".."3" (P2..P5) and "pool" (P6).
+    /// </summary>
+    public sealed class ResNetFpnBackbone : nn.Module<Tensor, Tensor[]>
+    {
+        /// <summary>The names of the returned levels, in order, as torchvision names them.</summary>
+        public static readonly IReadOnlyList<string> LevelNames = new[] { "0", "1", "2", "3", "pool" };
+
+        private readonly ResNetBody body;
+        private readonly FeaturePyramidNetwork fpn;
+
+        /// <summary>Builds ResNet-<paramref name="depth"/>-FPN.</summary>
+        public ResNetFpnBackbone(int depth, BackboneNormalization normalization, int trainableStages, long outChannels = 256)
+            : base(nameof(ResNetFpnBackbone))
+        {
+            body = new ResNetBody(depth, normalization);
+            body.SetTrainableStages(trainableStages);
+            fpn = new FeaturePyramidNetwork(body.StageChannels, outChannels);
+            RegisterComponents();
+        }
+
+        /// <summary>Channels of every returned level.</summary>
+        public long OutChannels => fpn.OutChannels;
+
+        public override Tensor[] forward(Tensor images)
+        {
+            using var scope = NewDisposeScope();
+            var features = fpn.call(body.call(images));
+            return features.Select(t => t.MoveToOuterDisposeScope()).ToArray();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MaskRcnn.Modeling
+{
+    /// <summary>
+    /// Batch normalisation with fixed statistics and affine parameters: y = (x - mean) / sqrt(var + eps) * weight + bias.
+    /// All four are buffers (never trained), named as torchvision's FrozenBatchNorm2d so its checkpoints load.
+    /// Detection trains with a few images per batch, too few for batch statistics; the paper freezes them.
+    /// </summary>
+    public sealed class FrozenBatchNorm2d : nn.Module<Tensor, Tensor>
+    {
+        private readonly Tensor weight;
+        private readonly Tensor bias;
+        private readonly Tensor running_mean;
+        private readonly Tensor running_var;
+        private readonly double eps;
+
+        /// <summary>Creates the identity normalisation over <paramref name="numFeatures"/> channels.</summary>
+        public FrozenBatchNorm2d(long numFeatures, double eps = 1e-5) : base(nameof(FrozenBatchNorm2d))
+        {
+            if (numFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(numFeatures), numFeatures, "must be positive");
+            this.eps = eps;
+            weight = torch.ones(numFeatures);
+            bias = torch.zeros(numFeatures);
+            running_mean = torch.zeros(numFeatures);
+            running_var = torch.ones(numFeatures);
+            RegisterComponents();
+        }
+
+        /// <summary>The number of channels.</summary>
+        public long NumFeatures => weight.shape[0];
+
+        public override Tensor forward(Tensor input)
+        {
+            if (input.dim() != 4)
+                throw new ArgumentException($"FrozenBatchNorm2d expects a 4-D (N,C,H,W) input; got [{string.Join(", ", input.shape)}].", nameof(input));
+            using var scope = NewDisposeScope();
+            // Fold the four buffers into one scale and one shift, applied in a single fused multiply-add.
+            var scale = weight * (running_var + eps).rsqrt();
+            var shift = bias - running_mean * scale;
+            return shift.view(1, -1, 1, 1).addcmul(input, scale.view(1, -1, 1, 1), 1).MoveToOuterDisposeScope();
+        }
+    }
+}
