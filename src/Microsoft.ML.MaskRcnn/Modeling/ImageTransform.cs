@@ -86,11 +86,17 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             return ((image - mean) / std).MoveToOuterDisposeScope();
         }
 
-        /// <summary>The scale torchvision applies: min(short / min side, long / max side), computed in float32 as torchvision does.</summary>
+        /// <summary>
+        /// The scale torchvision applies, min(short / min side, long / max side), with its float32 arithmetic: a Python
+        /// number divided by a tensor is computed as reciprocal(tensor) * number (so 320 / 200 gives 1.5999999, not 1.6,
+        /// and the resized side is 319, as torchvision's).
+        /// </summary>
         public static double ResizeScale(long height, long width, int shortSide, int maxSize)
         {
             float minSide = Math.Min(height, width), maxSide = Math.Max(height, width);
-            return Math.Min((float)shortSide / minSide, (float)maxSize / maxSide);
+            float byShortSide = (1f / minSide) * shortSide;
+            float byLongSide = (1f / maxSide) * maxSize;
+            return Math.Min(byShortSide, byLongSide);
         }
 
         private (Tensor image, DetectionTarget? target) Resize(Tensor image, DetectionTarget? target, int shortSide)
