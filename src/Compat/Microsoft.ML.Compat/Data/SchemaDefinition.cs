@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
+using Microsoft.ML.Transforms.Image;
 
 namespace Microsoft.ML.Data
 {
@@ -97,6 +98,9 @@ namespace Microsoft.ML.Data
             bool isVector = IsVector(MemberType(member), out Type itemType);
             var registered = DataViewTypeManager.GetDataViewTypeOrNull(MemberType(member), attributes);
             if (registered != null) return registered;
+            if (itemType == typeof(MLImage))
+                throw new ArgumentOutOfRangeException(nameof(userType),
+                    $"Member {member.Name} of type {nameof(MLImage)} needs an [{nameof(ImageTypeAttribute)}] attribute to become an image column.");
 
             PrimitiveDataViewType primitive;
             var key = member.GetCustomAttribute<KeyTypeAttribute>();

@@ -235,13 +235,20 @@ namespace Microsoft.ML
                 (string.IsNullOrEmpty(LoaderAssemblyName) ? "" : $" (loader assembly '{LoaderAssemblyName}')")));
         }
 
+        /// <summary>The ML.NET assemblies whose components this one assembly stands in for.</summary>
+        private static readonly string[] ForwardedAssemblies =
+        {
+            "Microsoft.ML.Core", "Microsoft.ML.Data", "Microsoft.ML.DataView", "Microsoft.ML.ImageAnalytics", "Microsoft.ML.Transforms",
+        };
+
         private void EnsureLoaderAssemblyIsRegistered(ComponentCatalog catalog)
         {
             if (string.IsNullOrEmpty(LoaderAssemblyName)) return;
             Assembly assembly;
             try
             {
-                assembly = Assembly.Load(new AssemblyName(LoaderAssemblyName));
+                var name = new AssemblyName(LoaderAssemblyName);
+                assembly = Array.IndexOf(ForwardedAssemblies, name.Name) >= 0 ? typeof(ModelLoadContext).Assembly : Assembly.Load(name);
             }
             catch (Exception ex) when (ex is FileNotFoundException || ex is FileLoadException || ex is BadImageFormatException || ex is ArgumentException)
             {
