@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Image;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.Compat.Tests
@@ -67,6 +68,44 @@ namespace Microsoft.ML.Compat.Tests
             using var restored = ml.Model.CreatePredictionEngine<ImagePathRow, PixelsOnly>(loaded, schema);
             foreach (var row in fixture.Rows)
                 CollectionAssert.AreEqual(original.Predict(row).Values, restored.Predict(row).Pixels);
+        }
+
+        public sealed class ImageInput
+        {
+            [ImageType]
+            public MLImage Photo;
+
+            [KeyType(4)]
+            public uint Label;
+        }
+
+        public sealed class ImageOutput
+        {
+            [VectorType(2, 2, 3)]
+            public byte[] Rgb;
+
+            [KeyType(4)]
+            public uint Label;
+
+            [NoColumn]
+            public MLImage Photo;
+        }
+
+        [TestMethod]
+        public void ImageInputsAndKeysFlowThroughAnEngine()
+        {
+            var pixels = TestImages.Rgba(2, 2, seed: 4);
+            var input = new ImageInput { Photo = MLImage.CreateFromPixels(2, 2, MLPixelFormat.Rgba32, pixels), Label = 3 };
+            var data = ml.Data.LoadFromEnumerable(new[] { input });
+            var model = ml.Transforms.ResizeImages("Fixed", 2, 2, "Photo")
+                .Append(ml.Transforms.ExtractPixels("Rgb", "Fixed", interleavePixelColors: true, outputAsFloatArray: false))
+                .Fit(data);
+            using var engine = ml.Model.CreatePredictionEngine<ImageInput, ImageOutput>(model);
+            var output = engine.Predict(input);
+            Assert.AreEqual(3u, output.Label);
+            Assert.IsNull(output.Photo);
+            var expected = Enumerable.Range(0, 4).SelectMany(p => new[] { pixels[p * 4], pixels[p * 4 + 1], pixels[p * 4 + 2] }).ToArray();
+            CollectionAssert.AreEqual(expected, output.Rgb);
         }
 
         [TestMethod]
