@@ -129,6 +129,10 @@ namespace Microsoft.ML.Compat.Tests
             var ex = Assert.ThrowsExactly<FormatException>(() => ml.Model.Load(new MemoryStream(damaged), out _));
             StringAssert.Contains(ex.Message, "entry 'TransformerChain/Transform_001/Model.key' of the model stream");
 
+            var hugeCount = RewriteZip(bytes, (name, data) => name == "TransformerChain/Model.key" ? Patch(data, 0x100, int.MaxValue, 7) : data);
+            ex = Assert.ThrowsExactly<FormatException>(() => ml.Model.Load(new MemoryStream(hugeCount), out _));
+            StringAssert.Contains(ex.Message, "entry 'TransformerChain/Model.key'");
+
             var garbage = RewriteZip(bytes, (name, data) => name == "Schema" ? data.Take(100).ToArray() : data);
             ex = Assert.ThrowsExactly<FormatException>(() => ml.Model.Load(new MemoryStream(garbage), out _));
             StringAssert.Contains(ex.Message, "entry 'Schema'");

@@ -29,7 +29,7 @@ namespace Microsoft.ML.Data
             : base(host)
         {
             int n = ctx.Reader.ReadInt32();
-            host.CheckDecode(n >= 0, "negative number of columns");
+            host.CheckDecode(n >= 0 && 2L * sizeof(int) * n <= ctx.Header.CbModel, $"the column count {n} does not fit the model block");
             ColumnPairs = new (string, string)[n];
             for (int i = 0; i < n; i++)
             {

@@ -70,7 +70,9 @@ namespace Microsoft.ML.Data
         internal TransformerChain(IHostEnvironment env, ModelLoadContext ctx)
         {
             int count = ctx.Reader.ReadInt32();
-            if (count < 0) throw ctx.Decorate(new FormatException($"negative transformer count {count}"));
+            // The block is the count and one scope per transformer: a damaged count is caught before anything is allocated.
+            if (count < 0 || sizeof(int) * (1L + count) != ctx.Header.CbModel)
+                throw ctx.Decorate(new FormatException($"a chain of {count} transformers does not fit its {ctx.Header.CbModel}-byte model block"));
             transformers = new ITransformer[count];
             scopes = new TransformerScope[count];
             for (int i = 0; i < count; i++)
