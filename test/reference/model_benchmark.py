@@ -1,0 +1,92 @@
+"""torchvision's side of the model benchmark: Mask R-CNN R50-FPN (FrozenBatchNorm2d, as the pretrained model) on an
+800x1066 input, 91 classes, seeded weights.
+
+usage: /usr/bin/python3 model_benchmark.py MODE THREADS WEIGHTS_DAT
+  MODE export: write the seeded weights to WEIGHTS_DAT (TorchSharp .dat layout) and the input image next to it
+  MODE eval:   load nothing, rebuild the same seeded model, time inference (median of repeats), print peak RSS
+  MODE train:  time one training step with a batch of 2 (SGD, momentum 0.9), print peak RSS
+Prints "name value" lines.
+"""
+import os
+import resource
+import statistics
+import sys
+import time
+
+import torch
+from torchvision.models.detection import MaskRCNN
+from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
+from torchvision.ops.misc import FrozenBatchNorm2d
+
+from reference_io import write_tensors
+
+mode, threads, weights_path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+torch.set_num_threads(threads)
+
+
+def build():
+    torch.manual_seed(0)
+    backbone = resnet_fpn_backbone(backbone_name="resnet50", weights=None, norm_layer=FrozenBatchNorm2d, trainable_layers=3)
+    model = MaskRCNN(backbone, num_classes=91)
+    with torch.no_grad():
+        for name, buf in model.named_buffers():
+            if name.endswith("running_var"):
+                buf.uniform_(0.5, 1.5)
+        model.roi_heads.box_predictor.cls_score.weight.mul_(10)  # confident enough to produce 100 detections
+    return model
+
+
+def image(seed, h=800, w=1066):
+    return torch.rand(3, h, w, generator=torch.Generator().manual_seed(seed))
+
+
+def targets(h=800, w=1066):
+    boxes = torch.tensor([[100.0, 120.0, 400.0, 500.0], [500.0, 300.0, 900.0, 700.0], [50.0, 600.0, 300.0, 780.0]])
+    masks = torch.zeros(3, h, w, dtype=torch.uint8)
+    for k, (x0, y0, x1, y1) in enumerate(boxes.long().tolist()):
+        masks[k, y0:y1, x0:x1] = 1
+    return {"boxes": boxes, "labels": torch.tensor([1, 5, 18]), "masks": masks}
+
+
+def median_seconds(fn, warmup, repeats):
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def peak_rss_bytes():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+model = build()
+if mode == "export":
+    write_tensors(weights_path, model.state_dict())
+    write_tensors(os.path.join(os.path.dirname(weights_path), "model_benchmark_images.dat"),
+                  {"eval": image(1), "train0": image(2), "train1": image(3)})
+elif mode == "eval":
+    model.eval()
+    x = [image(1)]
+    with torch.no_grad():
+        detections = model(x)[0]
+        print("detections", detections["boxes"].shape[0])
+        print("eval_seconds", median_seconds(lambda: model(x), 1, 3))
+    print("eval_peak_rss_bytes", peak_rss_bytes())
+elif mode == "train":
+    model.train()
+    images = [image(2), image(3)]
+    batch_targets = [targets(), targets()]
+    optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.001, momentum=0.9)
+
+    def step():
+        optimizer.zero_grad()
+        losses = model(images, batch_targets)
+        sum(losses.values()).backward()
+        optimizer.step()
+
+    print("train_step_seconds", median_seconds(step, 1, 3))
+    print("train_peak_rss_bytes", peak_rss_bytes())
