@@ -62,15 +62,16 @@ namespace Microsoft.ML.MaskRcnn.Checkpoints
         private static string FindRecordPrefix(ZipArchive archive, string filePath)
         {
             var names = archive.Entries.Select(e => e.FullName).ToList();
+            // TorchScript archives (torch.jit.save) also hold a data.pkl, next to constants.pkl and the model's code.
+            if (names.Any(n => n.EndsWith("/constants.pkl", StringComparison.Ordinal) || n.Contains("/code/", StringComparison.Ordinal)))
+                throw new CheckpointFormatException(filePath,
+                    "it is a TorchScript archive (torch.jit.save), not a torch.save checkpoint; in Python, save the weights with " +
+                    "torch.save(model.state_dict(), path) instead.");
             var pickle = names.FirstOrDefault(n => n.EndsWith("/data.pkl", StringComparison.Ordinal) && n.IndexOf('/') == n.Length - "/data.pkl".Length)
                          ?? names.FirstOrDefault(n => n == "data.pkl");
             if (pickle is not null) return pickle[..^"data.pkl".Length];
 
             string listing = string.Join(", ", names.Take(8).Select(n => $"'{n}'")) + (names.Count > 8 ? $", ... ({names.Count} entries)" : "");
-            if (names.Any(n => n.EndsWith("/constants.pkl", StringComparison.Ordinal) || n.Contains("/code/", StringComparison.Ordinal)))
-                throw new CheckpointFormatException(filePath,
-                    "it is a TorchScript archive (torch.jit.save), not a torch.save checkpoint; in Python, save the weights with " +
-                    "torch.save(model.state_dict(), path) instead.");
             throw new CheckpointFormatException(filePath,
                 $"it is a zip archive but not a torch.save checkpoint: it has no '<folder>/data.pkl' record (entries: {(names.Count == 0 ? "none" : listing)}).");
         }
