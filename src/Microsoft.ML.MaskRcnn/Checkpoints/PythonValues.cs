@@ -93,30 +93,47 @@ namespace Microsoft.ML.MaskRcnn.Checkpoints
             _ => value.GetType().Name,
         };
 
-        /// <summary>Equality of dictionary keys and set items: by value, tuples item by item.</summary>
+        /// <summary>
+        /// Equality of dictionary keys and set items: by value, tuples item by item. Tuples nested deeper than
+        /// <see cref="MaxKeyDepth"/> are refused rather than compared recursively, so a hostile file cannot overflow the stack.
+        /// </summary>
         internal sealed class KeyComparer : IEqualityComparer<object?>
         {
+            public const int MaxKeyDepth = 100;
+
             public static readonly KeyComparer Instance = new();
 
-            public new bool Equals(object? x, object? y)
+            public new bool Equals(object? x, object? y) => Equals(x, y, 0);
+
+            public int GetHashCode(object? value) => Hash(value, 0);
+
+            private static bool Equals(object? x, object? y, int depth)
             {
                 if (ReferenceEquals(x, y)) return true;
                 if (x is null || y is null) return false;
-                if (x is object?[] a && y is object?[] b) return a.Length == b.Length && a.Zip(b).All(p => Equals(p.First, p.Second));
+                if (x is object?[] a && y is object?[] b)
+                {
+                    if (depth >= MaxKeyDepth) throw new InvalidDataException($"A dictionary key is a tuple nested more than {MaxKeyDepth} deep.");
+                    if (a.Length != b.Length) return false;
+                    for (int i = 0; i < a.Length; i++)
+                        if (!Equals(a[i], b[i], depth + 1)) return false;
+                    return true;
+                }
                 if (x is byte[] p && y is byte[] q) return p.AsSpan().SequenceEqual(q);
                 if (x is long l && y is BigInteger bl) return bl == l;
                 if (x is BigInteger bx && y is long ly) return bx == ly;
                 return x.Equals(y);
             }
 
-            public int GetHashCode(object? value)
+            private static int Hash(object? value, int depth)
             {
                 switch (value)
                 {
                     case null: return 0;
                     case object?[] tuple:
+                        if (depth >= MaxKeyDepth) return tuple.Length; // equal keys still hash alike; Equals refuses such keys
                         var hash = new HashCode();
-                        foreach (var item in tuple) hash.Add(GetHashCode(item));
+                        foreach (var item in tuple) hash.Add(Hash(item, depth + 1));
                         return hash.ToHashCode();
                     case byte[] bytes:
                         var h = new HashCode();

@@ -61,6 +61,11 @@ namespace Microsoft.ML.MaskRcnn.Checkpoints
                 {
                     throw Corrupt($"{e.Message} (opcode 0x{opcode:x2})", e);
                 }
+                catch (Exception e) when (e is InvalidOperationException or IndexOutOfRangeException or NullReferenceException)
+                {
+                    // Not expected from any input; still the caller's file is at fault, not the process.
+                    throw Corrupt($"the pickle is malformed ({e.GetType().Name}: {e.Message}) (opcode 0x{opcode:x2})", e);
+                }
             }
         }
 

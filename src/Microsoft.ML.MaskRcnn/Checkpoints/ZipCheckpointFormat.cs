@@ -16,6 +16,9 @@ namespace Microsoft.ML.MaskRcnn.Checkpoints
     /// </summary>
     internal static class ZipCheckpointFormat
     {
+        /// <summary>The pickle of a state dict is small (tens of kilobytes for Mask R-CNN); this bounds a hostile one.</summary>
+        private const long MaxPickleBytes = 1L << 30;
+
         /// <summary>Whether <paramref name="header"/> (the file's first bytes) starts a zip archive.</summary>
         public static bool IsZip(ReadOnlySpan<byte> header) =>
             header.Length >= 4 && header[0] == (byte)'P' && header[1] == (byte)'K' &&
@@ -92,11 +95,19 @@ namespace Microsoft.ML.MaskRcnn.Checkpoints
         private static MemoryStream ReadRecord(ZipArchive archive, string name, string filePath)
         {
             var entry = archive.GetEntry(name) ?? throw new CheckpointFormatException(filePath, $"the record '{name}' is missing.");
+            if (entry.Length > MaxPickleBytes)
+                throw new CheckpointFormatException(filePath, $"the record '{name}' claims {entry.Length} bytes; pickles of more than {MaxPickleBytes} are refused.");
             try
             {
                 using var stream = entry.Open();
                 var buffer = new MemoryStream();
-                stream.CopyTo(buffer);
+                var chunk = new byte[81920];
+                for (int read; (read = stream.Read(chunk)) > 0;)
+                {
+                    if (buffer.Length + read > MaxPickleBytes)
+                        throw new CheckpointFormatException(filePath, $"the record '{name}' expands beyond {MaxPickleBytes} bytes; it is refused.");
+                    buffer.Write(chunk, 0, read);
+                }
                 buffer.Position = 0;
                 return buffer;
             }

@@ -141,6 +141,23 @@ namespace Microsoft.ML.MaskRcnn.Tests.Checkpoints
         }
 
         [TestMethod]
+        public void DeeplyNestedTupleKeysAreRefusedWithoutOverflowingTheStack()
+        {
+            Crafted(p =>
+            {
+                p.Op('}');
+                for (int k = 0; k < 2; k++)
+                {
+                    p.Int(1);
+                    for (int i = 0; i < 100_000; i++) p.Op(0x85); // TUPLE1
+                    p.Str("value");
+                    p.Op('s');
+                }
+                p.Stop();
+            }, new[] { "nested more than 100 deep" });
+        }
+
+        [TestMethod]
         public void OpcodesThatInstantiateClassesAreRefused()
         {
             Crafted(p => p.Mark().Op('i').Op(System.Text.Encoding.ASCII.GetBytes("os\nsystem\n")).Stop(), new[] { "INST/OBJ", "refused" });
