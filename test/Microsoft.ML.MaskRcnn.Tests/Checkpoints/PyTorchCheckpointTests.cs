@@ -182,6 +182,34 @@ namespace Microsoft.ML.MaskRcnn.Tests.Checkpoints
         }
 
         [TestMethod]
+        public void CompressedRecordsAreReadToo()
+        {
+            // torch.save stores records uncompressed; a checkpoint re-packed by a zip tool may deflate them.
+            string path = ScratchFile("deflated.pth");
+            try
+            {
+                using (var source = System.IO.Compression.ZipFile.OpenRead(Path("dtypes.pth")))
+                using (var target = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+                {
+                    foreach (var entry in source.Entries)
+                    {
+                        using var input = entry.Open();
+                        using var output = target.CreateEntry(entry.FullName, System.IO.Compression.CompressionLevel.Optimal).Open();
+                        input.CopyTo(output);
+                    }
+                }
+                using var expected = new ReferenceTensors(Path("dtypes.dat"));
+                using var tensors = PyTorchCheckpoint.ReadStateDict(path);
+                Assert.AreEqual(14, tensors.Count);
+                foreach (var (name, tensor) in tensors) AssertSameValues(expected[name], tensor, name);
+            }
+            finally
+            {
+                System.IO.File.Delete(path);
+            }
+        }
+
+        [TestMethod]
         public void PickledParametersKeepRequiresGrad()
         {
             using var contents = PyTorchCheckpoint.Read(Path("parameters.pth"));
