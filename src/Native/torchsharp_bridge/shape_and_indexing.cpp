@@ -77,6 +77,10 @@ NATIVE_API TensorHandle tsb_flip(TensorHandle t, const int64_t* dims, int32_t n)
 NATIVE_API TensorHandle tsb_roll(TensorHandle t, const int64_t* shifts, int32_t ns, const int64_t* dims, int32_t nd) {
   TSB_TENSOR(tensor(t).roll(bridge::int_list(shifts, ns), bridge::int_list(dims, nd)));
 }
+NATIVE_API TensorHandle tsb_as_strided(TensorHandle t, const int64_t* sizes, int32_t n_sizes, const int64_t* strides,
+                                       int32_t n_strides, int64_t storage_offset) {
+  TSB_TENSOR(tensor(t).as_strided(bridge::int_list(sizes, n_sizes), bridge::int_list(strides, n_strides), storage_offset));
+}
 NATIVE_API TensorHandle tsb_tril(TensorHandle t, int64_t diagonal) { TSB_TENSOR(tensor(t).tril(diagonal)); }
 NATIVE_API TensorHandle tsb_triu(TensorHandle t, int64_t diagonal) { TSB_TENSOR(tensor(t).triu(diagonal)); }
 

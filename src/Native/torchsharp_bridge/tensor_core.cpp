@@ -41,6 +41,8 @@ NATIVE_API int tsb_tensor_strides(TensorHandle t, int64_t* out) {
              std::memcpy(out, strides.data(), strides.size() * sizeof(int64_t)));
 }
 
+NATIVE_API int tsb_tensor_storage_offset(TensorHandle t, int64_t* out) { TSB_STATUS(*out = tensor(t).storage_offset()); }
+
 NATIVE_API int tsb_tensor_numel(TensorHandle t, int64_t* out) { TSB_STATUS(*out = tensor(t).numel()); }
 
 NATIVE_API int tsb_tensor_dtype(TensorHandle t, int8_t* out) {

@@ -17,6 +17,7 @@ namespace TorchSharp.Native
         [DllImport(Lib)] internal static extern int tsb_tensor_ndim(IntPtr t, long* result);
         [DllImport(Lib)] internal static extern int tsb_tensor_shape(IntPtr t, long* result);
         [DllImport(Lib)] internal static extern int tsb_tensor_strides(IntPtr t, long* result);
+        [DllImport(Lib)] internal static extern int tsb_tensor_storage_offset(IntPtr t, long* result);
         [DllImport(Lib)] internal static extern int tsb_tensor_numel(IntPtr t, long* result);
         [DllImport(Lib)] internal static extern int tsb_tensor_dtype(IntPtr t, sbyte* result);
         [DllImport(Lib)] internal static extern int tsb_tensor_element_size(IntPtr t, long* result);

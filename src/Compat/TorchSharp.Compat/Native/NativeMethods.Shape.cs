@@ -22,6 +22,7 @@ namespace TorchSharp.Native
         [DllImport(Lib)] internal static extern IntPtr tsb_select(IntPtr t, long dim, long index);
         [DllImport(Lib)] internal static extern IntPtr tsb_flip(IntPtr t, long* dims, int n);
         [DllImport(Lib)] internal static extern IntPtr tsb_roll(IntPtr t, long* shifts, int ns, long* dims, int nd);
+        [DllImport(Lib)] internal static extern IntPtr tsb_as_strided(IntPtr t, long* sizes, int nSizes, long* strides, int nStrides, long storageOffset);
         [DllImport(Lib)] internal static extern IntPtr tsb_tril(IntPtr t, long diagonal);
         [DllImport(Lib)] internal static extern IntPtr tsb_triu(IntPtr t, long diagonal);
 

@@ -111,6 +111,17 @@ namespace TorchSharp
             public Tensor roll(long shifts, long? dims = null) => roll(new[] { shifts }, dims.HasValue ? new[] { dims.Value } : Array.Empty<long>());
             public Tensor roll((long, long) shifts, (long, long) dims) => roll(new[] { shifts.Item1, shifts.Item2 }, new[] { dims.Item1, dims.Item2 });
 
+            /// <summary>
+            /// A view of the same storage with the given sizes, strides (in elements) and storage offset. libtorch checks
+            /// that the view stays inside the storage.
+            /// </summary>
+            public unsafe Tensor as_strided(long[] size, long[] strides, long storageOffset = 0L)
+            {
+                fixed (long* s = size)
+                fixed (long* st = strides)
+                    return Wrap(tsb_as_strided(Handle, s, size.Length, st, strides.Length, storageOffset));
+            }
+
             public Tensor tril(long diagonal = 0) => Wrap(tsb_tril(Handle, diagonal));
             public Tensor triu(long diagonal = 0) => Wrap(tsb_triu(Handle, diagonal));
 

@@ -201,6 +201,47 @@ namespace TorchSharp
                 return s[d];
             }
 
+            /// <summary>The offset, in elements, of the first element within the tensor's storage.</summary>
+            public unsafe long storage_offset()
+            {
+                long offset;
+                Check(NativeMethods.tsb_tensor_storage_offset(Handle, &offset));
+                return offset;
+            }
+
+            /// <summary>
+            /// The raw bytes of a contiguous CPU tensor (native byte order). The span points into the tensor's memory and
+            /// is valid only while the tensor is alive; setting copies the given bytes in, which must match the size exactly.
+            /// </summary>
+            public Span<byte> bytes
+            {
+                get
+                {
+                    var (pointer, length) = RawBytes("bytes");
+                    unsafe { return new Span<byte>((void*)pointer, length); }
+                }
+                set
+                {
+                    var (pointer, length) = RawBytes("bytes");
+                    if (value.Length != length)
+                        throw new ArgumentException($"The tensor holds {length} bytes but {value.Length} were given.", nameof(value));
+                    unsafe { value.CopyTo(new Span<byte>((void*)pointer, length)); }
+                    GC.KeepAlive(this);
+                }
+            }
+
+            private unsafe (IntPtr pointer, int length) RawBytes(string member)
+            {
+                if (!is_contiguous()) throw new InvalidOperationException($"{member} needs a contiguous tensor; call contiguous() first.");
+                if (device_type != DeviceType.CPU) throw new InvalidOperationException($"{member} needs a CPU tensor; this one is on {device}. Call cpu() first.");
+                long total = numel() * ElementSize;
+                if (total > int.MaxValue) throw new InvalidOperationException($"{member} covers at most {int.MaxValue} bytes; this tensor holds {total}.");
+                if (total == 0) return (IntPtr.Zero, 0);
+                void* data;
+                Check(NativeMethods.tsb_tensor_data_ptr(Handle, &data));
+                return ((IntPtr)data, (int)total);
+            }
+
             /// <summary>The number of dimensions.</summary>
             public unsafe long dim()
             {
