@@ -34,7 +34,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.Checkpoints
             Assert.AreEqual(DeviceType.CPU, stateDict["fc.weight"].device_type);
         }
 
-        [DataTestMethod]
+        [TestMethod]
         [DataRow("training.pth", CheckpointFormat.Zip)]
         [DataRow("training_legacy.pth", CheckpointFormat.Legacy)]
         public void TrainingCheckpointIsReadAsPlainValues(string file, CheckpointFormat format)
@@ -108,7 +108,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.Checkpoints
             CollectionAssert.AreEqual(model.Values.Cast<Tensor>().ToArray(), contents.FindStateDict().Values.ToArray());
         }
 
-        [DataTestMethod]
+        [TestMethod]
         [DataRow("views.pth")]
         [DataRow("views_legacy.pth")]
         public void TensorsSharingAStorageKeepTheirLayoutAndShareIt(string file)
@@ -136,7 +136,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.Checkpoints
             Assert.AreEqual(200f, views["strided"][4].item<float>());
         }
 
-        [DataTestMethod]
+        [TestMethod]
         [DataRow("dtypes.pth")]
         [DataRow("dtypes_legacy.pth")]
         [DataRow("archive_layout.pth")]

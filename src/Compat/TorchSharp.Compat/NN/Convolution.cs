@@ -107,10 +107,11 @@ namespace TorchSharp.Modules
             ValidateInput(input);
             if (padding_type.HasValue)
                 return F.conv2d(input, weight, bias, stride, padding_type.Value, dilation, groups);
-            if (padding_mode == PaddingModes.Zeros || padding_mode == PaddingModes.Constant || padding!.All(p => p == 0))
-                return F.conv2d(input, weight, bias, stride, padding, dilation, groups);
+            var explicitPadding = padding!;
+            if (padding_mode == PaddingModes.Zeros || padding_mode == PaddingModes.Constant || explicitPadding.All(p => p == 0))
+                return F.conv2d(input, weight, bias, stride, explicitPadding, dilation, groups);
             // Non-zero padding modes pad explicitly (left, right, top, bottom), then convolve without padding.
-            using var padded = F.pad(input, new[] { padding[1], padding[1], padding[0], padding[0] }, padding_mode);
+            using var padded = F.pad(input, new[] { explicitPadding[1], explicitPadding[1], explicitPadding[0], explicitPadding[0] }, padding_mode);
             return F.conv2d(padded, weight, bias, stride, new long[] { 0, 0 }, dilation, groups);
         }
     }
