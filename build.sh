@@ -15,8 +15,9 @@ NATIVE_BUILD="$ROOT/build/native"
 CONFIGURATION="${CONFIGURATION:-Release}"
 
 # Debian packages: the libtorch bridge (libtorch-dev, OpenBLAS so libtorch's BLAS is fast, CMake, g++),
+# the image codec (libpng-dev, libjpeg62-turbo-dev),
 # and, for tests and benchmarks only, Debian's Python torch/torchvision as the reference implementation.
-BUILD_PACKAGES=(libtorch-dev libopenblas0-pthread cmake g++ make)
+BUILD_PACKAGES=(libtorch-dev libopenblas0-pthread libpng-dev libjpeg62-turbo-dev cmake g++ make)
 REFERENCE_PACKAGES=(python3-torch python3-torchvision)
 
 log() { printf '[build] %s\n' "$*" >&2; }
