@@ -37,7 +37,12 @@ namespace Microsoft.ML.MaskRcnn.Evaluation
                 if (!groundTruth.ContainsImage(imageIds[i])) throw new ArgumentException($"Image {imageIds[i]} is not in the ground truth.", nameof(parameters));
                 imageIndex[imageIds[i]] = i;
             }
-            for (int k = 0; k < categoryIds.Length; k++) categoryIndex[categoryIds[k]] = k;
+            var known = groundTruth.Categories.Select(c => c.Id).ToHashSet();
+            for (int k = 0; k < categoryIds.Length; k++)
+            {
+                if (!known.Contains(categoryIds[k])) throw new ArgumentException($"Category {categoryIds[k]} is not in the ground truth.", nameof(parameters));
+                categoryIndex[categoryIds[k]] = k;
+            }
             objects = new List<CocoAnnotation>[imageIds.Length, categoryIds.Length];
             foreach (long imageId in imageIds)
                 foreach (var a in groundTruth.GetAnnotations(imageId))

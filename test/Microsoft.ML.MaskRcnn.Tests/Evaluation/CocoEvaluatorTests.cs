@@ -241,6 +241,24 @@ namespace Microsoft.ML.MaskRcnn.Tests.Evaluation
             e = Assert.ThrowsExactly<System.IO.InvalidDataException>(() => segm.Evaluate(new[] { Det(1, 1, 0.9, 0, 0, 10, 10) }));
             StringAssert.Contains(e.Message, "needs a mask");
             Assert.ThrowsExactly<ArgumentException>(() => Det(1, 1, double.NaN, 0, 0, 1, 1));
+            Assert.ThrowsExactly<ArgumentException>(() => new CocoEvaluator(gt, CocoIouType.Bbox, new CocoEvaluationParameters { CategoryIds = new long[] { 4 } }));
+        }
+
+        [TestMethod]
+        public void ParametersRestrictImagesAndCategories()
+        {
+            // Two images and two categories, each found once; restricted to image 2 and category 1 only its object counts.
+            var gt = new GroundTruthBuilder().Image(1).Image(2).Category(1).Category(2)
+                .Box(1, 1, 0, 0, 10, 10).Box(2, 1, 0, 0, 10, 10).Box(2, 2, 50, 50, 10, 10).Build();
+            var detections = new[] { Det(1, 1, 0.9, 50, 50, 10, 10), Det(2, 1, 0.8, 0, 0, 10, 10), Det(2, 2, 0.95, 0, 0, 10, 10) };
+            var all = new CocoEvaluator(gt, CocoIouType.Bbox).Evaluate(detections);
+            Assert.AreEqual(0.25, all.AR100, "category 1 recalls 1 of 2, category 2 none of 1: (0.5 + 0) / 2");
+            var parameters = new CocoEvaluationParameters { ImageIds = new long[] { 2 }, CategoryIds = new long[] { 1 }, MaxDetections = new[] { 100, 1, 10 } };
+            var restricted = new CocoEvaluator(gt, CocoIouType.Bbox, parameters).Evaluate(detections);
+            Assert.AreEqual(1.0, restricted.AP, Tolerance);
+            Assert.AreEqual(1, restricted.CategoryIds.Count);
+            CollectionAssert.AreEqual(new[] { 100, 1, 10 }, parameters.MaxDetections, "the caller's parameters are not changed");
+            CollectionAssert.AreEqual(new[] { 1, 10, 100 }, restricted.Parameters.MaxDetections);
         }
     }
 }
