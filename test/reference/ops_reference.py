@@ -117,8 +117,9 @@ for aligned in (False, True):
         for scale, size in ((0.5, (7, 7)), (0.25, (3, 5))):
             roi_case(f"small_{aligned}_{ratio}_{scale}", x, rois, size, scale, ratio, aligned)
 
-# Many RoIs over a small map with 32 channels (channels-last kernel), and two RoIs on a larger map (planar).
-xc = torch.randn(2, 32, 16, 16, generator=g)
+# Many RoIs over a small map with 36 channels (blocked kernel: blocks of 16, 16 and 4 channels), and two RoIs
+# on a larger map (planar kernel).
+xc = torch.randn(2, 36, 16, 16, generator=g)
 rc = add_edge_rois(roi_rows(120, 2, 64.0, 64.0), 64.0, 64.0)
 out["in/roi/cl/input"], out["in/roi/cl/rois"] = xc, rc
 for aligned in (False, True):
@@ -128,6 +129,16 @@ xp = torch.randn(1, 16, 64, 64, generator=g)
 rp = torch.tensor([[0, 10.0, 12.0, 40.0, 50.0], [0, 0.0, 0.0, 63.0, 63.0]])
 out["in/roi/planar16/input"], out["in/roi/planar16/rois"] = xp, rp
 roi_case("planar16", xp, rp, (2, 2), 1.0, 1, True)
+
+# Blocked kernel with an image that has no RoI (its gradient must be zero), and in float64.
+xe = torch.randn(2, 16, 8, 8, generator=g)
+re = roi_rows(40, 1, 32.0, 32.0)
+out["in/roi/empty_image/input"], out["in/roi/empty_image/rois"] = xe, re
+roi_case("empty_image", xe, re, (4, 4), 0.25, 2, False)
+xb = torch.randn(2, 20, 9, 11, generator=g, dtype=torch.float64)
+rb = add_edge_rois(roi_rows(30, 2, 9.0, 11.0, dtype=torch.float64), 9.0, 11.0)
+out["in/roi/f64_blocked/input"], out["in/roi/f64_blocked/rois"] = xb, rb
+roi_case("f64_blocked", xb, rb, (3, 3), 1.0, -1, True)
 
 # One RoI (K = 1) and float64.
 roi_case("single", x, rois[:1].clone(), (4, 4), 0.5, 2, False)

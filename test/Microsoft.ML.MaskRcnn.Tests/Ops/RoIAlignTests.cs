@@ -18,8 +18,9 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
 
         private sealed record Case(string Name, string Inputs, (long, long) Size, double Scale, long Ratio, bool Aligned);
 
-        // The cases of ops_reference.py: every alignment x sampling ratio (adaptive, 1, 2, 3) on few channels (planar kernel),
-        // many RoIs on 32 channels (channels-last kernel), 16 channels with two RoIs (planar), one RoI, float64.
+        // The cases of ops_reference.py: every alignment x sampling ratio (adaptive, 0, 1, 2, 3) on 5 channels (planar kernel),
+        // many RoIs on 36 channels (blocked kernel, with a partial block), 16 channels with two RoIs (planar), an image
+        // without RoIs (blocked), float64 (planar and blocked).
         private static IEnumerable<Case> Cases()
         {
             foreach (var aligned in new[] { false, true })
@@ -33,7 +34,9 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
                     yield return new Case($"cl_{Py(aligned)}_{ratio}", "cl", (7, 7), 0.25, ratio, aligned);
             }
             yield return new Case("planar16", "planar16", (2, 2), 1.0, 1, true);
+            yield return new Case("empty_image", "empty_image", (4, 4), 0.25, 2, false);
             yield return new Case("f64", "f64", (3, 3), 1.0, -1, true);
+            yield return new Case("f64_blocked", "f64_blocked", (3, 3), 1.0, -1, true);
         }
 
         private static string Py(bool value) => value ? "True" : "False";
@@ -43,6 +46,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
         {
             var failures = new List<string>();
             int count = 0;
+            double worstForward = 0, worstBackward = 0;
             foreach (var c in Cases())
             {
                 count++;
@@ -53,10 +57,13 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
                 using var grad = x.grad!;
                 double forward = TensorAssert.MaxAbsDifference(Out($"roi/{c.Name}/forward"), y, c.Name);
                 double backward = TensorAssert.MaxAbsDifference(Out($"roi/{c.Name}/grad_input"), grad, c.Name);
+                worstForward = Math.Max(worstForward, forward);
+                worstBackward = Math.Max(worstBackward, backward);
                 if (forward > ForwardTolerance || backward > BackwardTolerance)
                     failures.Add($"{c.Name}: forward error {forward:G3}, backward error {backward:G3}");
             }
-            Assert.AreEqual(26, count);
+            Console.WriteLine($"{count} cases: largest forward error {worstForward:G3}, largest backward error {worstBackward:G3}");
+            Assert.AreEqual(28, count);
             Assert.AreEqual(0, failures.Count, string.Join("\n", failures));
         }
 
@@ -98,9 +105,15 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
         [TestMethod]
         public void BackwardAgreesWithFiniteDifferencesInFloat64()
         {
+            // 2 channels run the planar kernel, 20 the blocked one (blocks of 16 and 4 channels).
+            foreach (long channels in new[] { 2L, 20L }) FiniteDifferenceCheck(channels);
+        }
+
+        private static void FiniteDifferenceCheck(long channels)
+        {
             using var scope = NewDisposeScope();
             var generator = new Generator(5);
-            var x = torch.randn(new long[] { 2, 2, 6, 7 }, dtype: ScalarType.Float64, generator: generator);
+            var x = torch.randn(new long[] { 2, channels, 6, 7 }, dtype: ScalarType.Float64, generator: generator);
             var rois = torch.tensor(new double[]
             {
                 0, 0.3, 0.7, 5.2, 4.9,
@@ -108,7 +121,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
                 0, -1.5, 2.0, 3.0, 7.5,   // partly outside
                 1, 2.2, 2.2, 2.9, 2.6,    // smaller than a pixel
             }, new long[] { 4, 5 });
-            var weights = torch.randn(new long[] { 4, 2, 3, 2 }, dtype: ScalarType.Float64, generator: generator);
+            var weights = torch.randn(new long[] { 4, channels, 3, 2 }, dtype: ScalarType.Float64, generator: generator);
             foreach (var (aligned, ratio) in new[] { (false, -1L), (true, 2L), (true, 0L) })
             {
                 double Loss(Tensor input) { using var s = NewDisposeScope(); return (roi_align(input, rois, (3, 2), 0.9, ratio, aligned) * weights).sum().item<double>(); }
@@ -128,7 +141,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
                     double numeric = (Loss(torch.tensor(plus, x.shape)) - Loss(torch.tensor(minus, x.shape))) / (2 * h);
                     worst = Math.Max(worst, Math.Abs(numeric - analytic[i]));
                 }
-                Assert.IsTrue(worst < 1e-7, $"aligned={aligned}, sampling_ratio={ratio}: max |numeric - analytic| = {worst:G3}");
+                Assert.IsTrue(worst < 1e-7, $"{channels} channels, aligned={aligned}, sampling_ratio={ratio}: max |numeric - analytic| = {worst:G3}");
                 Assert.IsTrue(analytic.Any(v => v != 0), "the gradient must not vanish");
             }
         }
