@@ -6,15 +6,8 @@
 // zeroing and writing back the gradient) costs one pass over the map, hence the kernel for many RoIs.
 #include <ATen/Parallel.h>
 
+#include "multiversion.h"
 #include "roi_align_sampling.h"
-
-// The unit kernels are compiled for AVX-512, AVX2 and baseline x86-64 and chosen at load time.
-// No FMA contraction (-ffp-contract=off) in any of them: results stay equal to the scalar ones.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MRO_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define MRO_MULTIVERSION
-#endif
 
 namespace mro {
 namespace {
@@ -142,6 +135,7 @@ __attribute__((always_inline)) inline void backward_unit_impl(const Unit<T>& u) 
   }
 }
 
+// Compiled for AVX-512, AVX2 and baseline x86-64 (multiversion.h).
 MRO_MULTIVERSION void forward_unit(const Unit<float>& u) { forward_unit_impl(u); }
 MRO_MULTIVERSION void forward_unit(const Unit<double>& u) { forward_unit_impl(u); }
 MRO_MULTIVERSION void backward_unit(const Unit<float>& u) { backward_unit_impl(u); }
