@@ -26,9 +26,9 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
             using var scope = NewDisposeScope();
             var quality = torch.tensor(new float[] { 0.9f, 0.4f, 0.1f, 0.6f, 0.2f, 0.75f, 0.05f, 0.65f }, new long[] { 2, 4 });
             var matches = new Matcher(0.7, 0.3).call(quality);
-            CollectionAssert.AreEqual(new long[] { 0, 1, Matcher.BELOW_LOW_THRESHOLD, Matcher.BETWEEN_THRESHOLDS }, TensorAssert.Longs(matches));
-            Assert.AreEqual(-1, Matcher.BELOW_LOW_THRESHOLD);
-            Assert.AreEqual(-2, Matcher.BETWEEN_THRESHOLDS);
+            // torchvision's codes: BELOW_LOW_THRESHOLD = -1, BETWEEN_THRESHOLDS = -2.
+            CollectionAssert.AreEqual(new long[] { 0, 1, -1, -2 }, TensorAssert.Longs(matches));
+            CollectionAssert.AreEqual(new long[] { -1, -2 }, new[] { Matcher.BELOW_LOW_THRESHOLD, Matcher.BETWEEN_THRESHOLDS });
         }
 
         [TestMethod]
