@@ -11,5 +11,8 @@ namespace Microsoft.ML.MaskRcnn.Tests
         // Two cores: one intra-op thread per test process keeps timings and numerics stable.
         [AssemblyInitialize]
         public static void Initialize(TestContext context) => torch.set_num_threads(1);
+
+        [AssemblyCleanup]
+        public static void Cleanup() => Ops.OpsReference.Dispose();
     }
 }

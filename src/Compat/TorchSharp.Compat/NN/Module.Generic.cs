@@ -21,6 +21,13 @@ namespace TorchSharp
                 TResult call(T1 input1, T2 input2);
             }
 
+            /// <summary>A module callable with three inputs.</summary>
+            public interface IModule<T1, T2, T3, TResult>
+            {
+                /// <summary>Runs the module (with its hooks).</summary>
+                TResult call(T1 input1, T2 input2, T3 input3);
+            }
+
             /// <summary>A module with forward pre-hooks and post-hooks.</summary>
             public class HookableModule<TPreHook,TPostHook> : Module
             {
@@ -108,6 +115,32 @@ namespace TorchSharp
                     foreach (var hook in post_hooks.Values)
                     {
                         var modified = hook(this, input1, input2, result);
+                        if (modified is not null) result = modified;
+                    }
+                    return result;
+                }
+            }
+
+            /// <summary>A module with three inputs: implement <see cref="forward"/>, invoke with <see cref="call"/>.</summary>
+            public abstract class Module<T1, T2, T3, TResult> : HookableModule<Func<Module<T1, T2, T3, TResult>, T1, T2, T3, (T1, T2, T3)?>, Func<Module<T1, T2, T3, TResult>, T1, T2, T3, TResult, TResult>>, IModule<T1, T2, T3, TResult>
+            {
+                protected Module(string name) : base(name) { }
+
+                /// <summary>The computation of the module.</summary>
+                public abstract TResult forward(T1 input1, T2 input2, T3 input3);
+
+                /// <summary>Runs pre-hooks, <see cref="forward"/> and post-hooks.</summary>
+                public TResult call(T1 input1, T2 input2, T3 input3)
+                {
+                    foreach (var hook in pre_hooks.Values)
+                    {
+                        var modified = hook(this, input1, input2, input3);
+                        if (modified.HasValue) (input1, input2, input3) = modified.Value;
+                    }
+                    var result = forward(input1, input2, input3);
+                    foreach (var hook in post_hooks.Values)
+                    {
+                        var modified = hook(this, input1, input2, input3, result);
                         if (modified is not null) result = modified;
                     }
                     return result;

@@ -1,0 +1,42 @@
+using System;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MaskRcnn.Ops
+{
+    /// <summary>Checks on user input that stay on in release builds and name the argument at fault.</summary>
+    internal static class ArgumentChecks
+    {
+        internal static void NotNull(object? value, string name)
+        {
+            if (value is null) throw new ArgumentNullException(name);
+        }
+
+        /// <summary>A [N, 4] tensor of boxes.</summary>
+        internal static void Boxes(Tensor boxes, string name)
+        {
+            NotNull(boxes, name);
+            var shape = boxes.shape;
+            if (shape.Length != 2 || shape[1] != 4)
+                throw new ArgumentException($"{name} must have shape [N, 4] (x1, y1, x2, y2), got {Format(shape)}.", name);
+        }
+
+        /// <summary>A floating-point tensor (float32 or float64, as the native kernels take).</summary>
+        internal static void Float32Or64(Tensor tensor, string name)
+        {
+            var dtype = tensor.dtype;
+            if (dtype != ScalarType.Float32 && dtype != ScalarType.Float64)
+                throw new ArgumentException($"{name} must be float32 or float64, got {dtype}.", name);
+        }
+
+        /// <summary>A 1-D tensor with one element per box.</summary>
+        internal static void PerBox(Tensor tensor, long count, string name, string what)
+        {
+            NotNull(tensor, name);
+            var shape = tensor.shape;
+            if (shape.Length != 1 || shape[0] != count)
+                throw new ArgumentException($"{name} must have shape [{count}] ({what}), got {Format(shape)}.", name);
+        }
+
+        internal static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
+    }
+}
