@@ -117,7 +117,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                                     recompute_scale_factor: true).squeeze(1).to(ScalarType.Byte);
                 masks.MoveToOuterDisposeScope();
             }
-            return (resized.MoveToOuterDisposeScope(), new DetectionTarget(boxes.MoveToOuterDisposeScope(), target.Labels.detach(), masks));
+            return (resized.MoveToOuterDisposeScope(), new DetectionTarget(boxes.MoveToOuterDisposeScope(), target.Labels.detach().MoveToOuterDisposeScope(), masks));
         }
 
         /// <summary>Scales boxes from one image size to another (ratios in float32, as torchvision).</summary>

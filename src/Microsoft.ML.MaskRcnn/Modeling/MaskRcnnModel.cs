@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MaskRcnn.Modeling
+{
+    /// <summary>
+    /// Mask R-CNN (He et al., 2017) as torchvision builds it, read top to bottom like the paper's figure:
+    /// transform -> backbone (ResNet + FPN) -> region proposal network -> RoI heads (boxes, classes, masks) -> back to
+    /// the original image size. Fields are named as torchvision's state-dict keys (backbone, rpn, roi_heads).
+    /// In training mode the forward returns the five losses with torchvision's keys; in evaluation mode, one
+    /// <see cref="Detections"/> per image.
+    /// </summary>
+    public sealed class MaskRcnnModel : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList<DetectionTarget>?, MaskRcnnOutput>
+    {
+        private readonly ResNetFpnBackbone backbone;
+        private readonly RegionProposalNetwork rpn;
+        private readonly RoIHeads roi_heads;
+        private readonly Generator generator;
+
+        /// <summary>Builds the network (randomly initialised) from <paramref name="options"/>.</summary>
+        public MaskRcnnModel(MaskRcnnOptions options) : base(nameof(MaskRcnnModel))
+        {
+            (options ?? throw new ArgumentNullException(nameof(options))).Validate();
+            Options = options.Clone();
+            generator = new Generator((ulong)Options.Seed);
+            Transform = new ImageTransform(Options.MinSize, Options.MaxSize, Options.TrainingMinSizes, Options.ImageMean, Options.ImageStd);
+            backbone = new ResNetFpnBackbone(Options.BackboneDepth, Options.BackboneNormalization, Options.TrainableBackboneStages, Options.FpnChannels);
+            rpn = new RegionProposalNetwork(Options, Options.FpnChannels, generator);
+            roi_heads = new RoIHeads(Options, Options.FpnChannels, generator);
+            RegisterComponents();
+        }
+
+        /// <summary>The options the model was built with (a copy; changing it has no effect).</summary>
+        public MaskRcnnOptions Options { get; }
+
+        /// <summary>Normalisation, resizing and batching of the input images.</summary>
+        public ImageTransform Transform { get; }
+
+        internal RegionProposalNetwork Rpn => rpn;
+
+        internal RoIHeads RoIHeads => roi_heads;
+
+        /// <summary>
+        /// Runs the network on images ([3, H, W] float in [0, 1], any sizes). Training mode needs <paramref name="targets"/>
+        /// and returns losses; evaluation mode returns detections in each image's own coordinates.
+        /// </summary>
+        public override MaskRcnnOutput forward(IReadOnlyList<Tensor> images, IReadOnlyList<DetectionTarget>? targets)
+        {
+            if (images is null || images.Count == 0) throw new ArgumentException("The batch is empty: give at least one image.", nameof(images));
+            if (training && targets is null) throw new ArgumentException("Training mode needs one target per image.", nameof(targets));
+            using var scope = NewDisposeScope();
+            var originalSizes = images.Select(i => (i.shape[^2], i.shape[^1])).ToArray();
+            var (batch, imageSizes, resizedTargets) = Transform.Transform(images, training ? targets : null, training, generator);
+            var features = backbone.call(batch);
+            var (proposals, proposalLosses) = rpn.call(new RpnInput(batch, imageSizes, features, resizedTargets));
+            var named = ResNetFpnBackbone.LevelNames.Zip(features).ToDictionary(p => p.First, p => p.Second);
+            var (detections, detectorLosses) = roi_heads.call(new RoIHeadsInput(named, proposals, imageSizes, resizedTargets));
+
+            if (training)
+            {
+                var losses = detectorLosses.Concat(proposalLosses).ToDictionary(p => p.Key, p => p.Value.MoveToOuterDisposeScope());
+                return new MaskRcnnOutput(losses, null);
+            }
+            var results = new Detections[detections.Length];
+            for (int i = 0; i < detections.Length; i++)
+            {
+                var d = detections[i];
+                var boxes = ImageTransform.ResizeBoxes(d.Boxes, imageSizes[i], originalSizes[i]);
+                var masks = MaskPaste.Paste(d.MaskProbabilities, boxes, originalSizes[i].Item1, originalSizes[i].Item2);
+                results[i] = new Detections(boxes.MoveToOuterDisposeScope(), d.Labels.MoveToOuterDisposeScope(),
+                                            d.Scores.MoveToOuterDisposeScope(), masks.MoveToOuterDisposeScope());
+            }
+            return new MaskRcnnOutput(null, results);
+        }
+
+        /// <summary>The five training losses (loss_classifier, loss_box_reg, loss_mask, loss_objectness, loss_rpn_box_reg).</summary>
+        public Dictionary<string, Tensor> Losses(IReadOnlyList<Tensor> images, IReadOnlyList<DetectionTarget> targets)
+        {
+            if (!training) throw new InvalidOperationException("Losses are computed in training mode: call train() first.");
+            return call(images, targets).Losses!;
+        }
+
+        /// <summary>Detections for each image (evaluation mode, no gradients recorded).</summary>
+        public Detections[] Detect(IReadOnlyList<Tensor> images)
+        {
+            if (training) throw new InvalidOperationException("Detection runs in evaluation mode: call eval() first.");
+            using var noGrad = no_grad();
+            return call(images, null).Detections!;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) generator.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>The result of a forward pass: losses (training) or detections (evaluation).</summary>
+    public sealed record MaskRcnnOutput(Dictionary<string, Tensor>? Losses, Detections[]? Detections);
+}
