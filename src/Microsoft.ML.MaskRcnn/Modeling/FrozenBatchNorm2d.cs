@@ -37,10 +37,12 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             if (input.dim() != 4)
                 throw new ArgumentException($"FrozenBatchNorm2d expects a 4-D (N,C,H,W) input; got [{string.Join(", ", input.shape)}].", nameof(input));
             using var scope = NewDisposeScope();
-            // Fold the four buffers into one scale and one shift, applied in a single fused multiply-add.
+            // Fold the four buffers into one scale and one shift. The multiply and the add stay separate operations,
+            // as in torchvision, so that results agree to the last bit (a fused multiply-add rounds differently, and
+            // through a 50-layer backbone that moves boxes by thousandths of a pixel).
             var scale = weight * (running_var + eps).rsqrt();
             var shift = bias - running_mean * scale;
-            return shift.view(1, -1, 1, 1).addcmul(input, scale.view(1, -1, 1, 1), 1).MoveToOuterDisposeScope();
+            return (input * scale.view(1, -1, 1, 1) + shift.view(1, -1, 1, 1)).MoveToOuterDisposeScope();
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.ML.MaskRcnn.Modeling;
+using Microsoft.ML.MaskRcnn.TestUtilities;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -117,5 +118,37 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
 
         public Tensor[] Features(Tensor batch) =>
             ((ResNetFpnBackbone)model.named_children().Single(c => c.name == "backbone").module).call(batch);
+    }
+}
+
+namespace Microsoft.ML.MaskRcnn.Tests.Modeling
+{
+    /// <summary>The paper's R50-FPN against torchvision's, once (slower: about half a minute with the reference run).</summary>
+    [TestClass]
+    public class ResNet50ParityTests
+    {
+        [TestMethod]
+        [TestCategory("Slow")]
+        public void ResNet50FpnDetectionsMatchTorchvision()
+        {
+            string folder = PythonReference.Run("maskrcnn_reference.py", "50", "320", "512");
+            using var weights = new ReferenceTensors(System.IO.Path.Combine(folder, "weights.dat"));
+            using var io = new ReferenceTensors(System.IO.Path.Combine(folder, "io.dat"));
+            var options = ModelParityTests.ReferenceOptions();
+            options.BackboneDepth = 50;
+            using var model = new MaskRcnnModel(options);
+            var (missing, unexpected) = model.load_state_dict(weights.Keys.ToDictionary(k => k, k => weights[k]));
+            Assert.AreEqual(0, missing.Count + unexpected.Count);
+            model.eval();
+            using var scope = NewDisposeScope();
+            var detections = model.Detect(new[] { io["image0"], io["image1"] });
+            for (int i = 0; i < 2; i++)
+            {
+                TensorAssert.Close(io[$"labels{i}"], detections[i].Labels, 0, $"image {i} labels");
+                TensorAssert.Close(io[$"boxes{i}"], detections[i].Boxes, 1e-3, $"image {i} boxes");
+                TensorAssert.Close(io[$"scores{i}"], detections[i].Scores, 1e-4, $"image {i} scores");
+                TensorAssert.Close(io[$"masks{i}"], detections[i].Masks!, 1e-4, $"image {i} masks");
+            }
+        }
     }
 }
