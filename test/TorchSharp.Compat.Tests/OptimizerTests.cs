@@ -140,3 +140,29 @@ namespace TorchSharp.Compat.Tests
         }
     }
 }
+
+namespace TorchSharp.Compat.Tests
+{
+    [TestClass]
+    public class GradientClippingTests
+    {
+        [TestMethod]
+        public void ClipGradNormScalesJointNormToTheMaximum()
+        {
+            using var a = new TorchSharp.Modules.Parameter(torch.zeros(2));
+            using var b = new TorchSharp.Modules.Parameter(torch.zeros(1));
+            a.grad = torch.tensor(new[] { 3.0f, 0.0f });
+            b.grad = torch.tensor(new[] { 4.0f });
+            // Joint 2-norm is 5; clipping to 1 scales both by 1 / (5 + 1e-6).
+            double norm = torch.nn.utils.clip_grad_norm_(new[] { a, b }, 1.0);
+            Assert.AreEqual(5.0, norm, 1e-6);
+            Assert.AreEqual(3.0 / (5 + 1e-6), a.grad!.data<float>()[0], 1e-6);
+            Assert.AreEqual(4.0 / (5 + 1e-6), b.grad!.data<float>()[0], 1e-6);
+            // Below the maximum nothing changes.
+            Assert.AreEqual(1.0, torch.nn.utils.clip_grad_norm_(new[] { a, b }, 10.0), 1e-5);
+            Assert.AreEqual(4.0 / (5 + 1e-6), b.grad!.data<float>()[0], 1e-6);
+            torch.nn.utils.clip_grad_value_(new[] { a, b }, 0.5);
+            Assert.AreEqual(0.5f, a.grad!.data<float>()[0]);
+        }
+    }
+}

@@ -41,6 +41,12 @@ namespace Microsoft.ML.MaskRcnn.Modeling
 
         internal RegionProposalNetwork Rpn => rpn;
 
+        /// <summary>The state of the generator behind the samplers and the scale jitter (saved in training checkpoints).</summary>
+        internal Tensor GetRandomState() => generator.get_state();
+
+        /// <summary>Restores a state captured by <see cref="GetRandomState"/>.</summary>
+        internal void SetRandomState(Tensor state) => generator.set_state(state);
+
         internal RoIHeads RoIHeads => roi_heads;
 
         /// <summary>

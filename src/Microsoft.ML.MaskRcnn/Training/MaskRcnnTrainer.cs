@@ -1,0 +1,280 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Microsoft.ML.MaskRcnn.Checkpoints;
+using Microsoft.ML.MaskRcnn.Data;
+using Microsoft.ML.MaskRcnn.Modeling;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MaskRcnn.Training
+{
+    /// <summary>What a training run produced.</summary>
+    public sealed class MaskRcnnTrainingResult
+    {
+        internal MaskRcnnTrainingResult(TrainedMaskRcnn model, int steps, int totalSteps, bool cancelled, IReadOnlyList<(int Step, ModelEvaluationResult Result)> evaluations,
+                                        IReadOnlyList<string> skippedImages, string? lastCheckpoint, TimeSpan duration, IReadOnlyList<TrainingStepEventArgs> history)
+        {
+            Model = model;
+            Steps = steps;
+            TotalSteps = totalSteps;
+            Cancelled = cancelled;
+            Evaluations = evaluations;
+            SkippedImages = skippedImages;
+            LastCheckpoint = lastCheckpoint;
+            Duration = duration;
+            History = history;
+        }
+
+        /// <summary>The trained network and its categories (owned by the result's user: dispose it).</summary>
+        public TrainedMaskRcnn Model { get; }
+
+        /// <summary>Steps completed (including those before a resume).</summary>
+        public int Steps { get; }
+        public int TotalSteps { get; }
+
+        /// <summary>Whether training stopped early on request.</summary>
+        public bool Cancelled { get; }
+
+        /// <summary>Validation results, by step.</summary>
+        public IReadOnlyList<(int Step, ModelEvaluationResult Result)> Evaluations { get; }
+
+        /// <summary>Images that failed to load and were skipped (with <see cref="MaskRcnnTrainerOptions.SkipUnreadableImages"/>).</summary>
+        public IReadOnlyList<string> SkippedImages { get; }
+
+        public string? LastCheckpoint { get; }
+        public TimeSpan Duration { get; }
+
+        /// <summary>Every step's report of this run: the loss curve.</summary>
+        public IReadOnlyList<TrainingStepEventArgs> History { get; }
+    }
+
+    /// <summary>
+    /// Trains Mask R-CNN on an instance-segmentation dataset: SGD with momentum and weight decay, linear warm-up then
+    /// step or cosine decay, optional gradient clipping, horizontal flips and scale jitter, batches grouped by aspect
+    /// ratio, periodic COCO validation and atomic checkpoints from which <see cref="Resume"/> continues to the same
+    /// result as an uninterrupted run. Reports each step through <see cref="StepCompleted"/>.
+    /// </summary>
+    public sealed class MaskRcnnTrainer
+    {
+        /// <summary>The name of the checkpoint file in <see cref="MaskRcnnTrainerOptions.CheckpointDirectory"/>.</summary>
+        public const string CheckpointFileName = "checkpoint.zip";
+
+        private readonly MaskRcnnTrainerOptions options;
+
+        public MaskRcnnTrainer(MaskRcnnTrainerOptions options)
+        {
+            (options ?? throw new ArgumentNullException(nameof(options))).Validate();
+            this.options = options.Clone();
+        }
+
+        /// <summary>After every step: losses, learning rate, throughput, ETA.</summary>
+        public event EventHandler<TrainingStepEventArgs>? StepCompleted;
+
+        /// <summary>After every validation.</summary>
+        public event EventHandler<EvaluationEventArgs>? Evaluated;
+
+        /// <summary>Human-readable notes (weights loaded, checkpoints written, images skipped).</summary>
+        public event EventHandler<string>? Message;
+
+        /// <summary>Trains a new network on <paramref name="training"/>, validating on <paramref name="validation"/> if given.</summary>
+        public MaskRcnnTrainingResult Train(InstanceSegmentationDataset training, InstanceSegmentationDataset? validation = null,
+                                            CancellationToken cancellationToken = default) =>
+            Run(options, training, validation, null, cancellationToken);
+
+        /// <summary>
+        /// Continues the run saved in <paramref name="checkpointPath"/>: the network and schedule come from the checkpoint;
+        /// threads, device, checkpoint folder, validation interval and the handling of unreadable images from this trainer.
+        /// </summary>
+        public MaskRcnnTrainingResult Resume(string checkpointPath, InstanceSegmentationDataset training, InstanceSegmentationDataset? validation = null,
+                                             CancellationToken cancellationToken = default)
+        {
+            var saved = TrainingCheckpoint.Read(checkpointPath).Options;
+            saved.Threads = options.Threads;
+            saved.Device = options.Device;
+            saved.CheckpointDirectory = options.CheckpointDirectory;
+            saved.CheckpointInterval = options.CheckpointInterval;
+            saved.EvaluationInterval = options.EvaluationInterval;
+            saved.SkipUnreadableImages = options.SkipUnreadableImages;
+            saved.CheckpointOnCancel = options.CheckpointOnCancel;
+            return Run(saved, training, validation, checkpointPath, cancellationToken);
+        }
+
+        private MaskRcnnTrainingResult Run(MaskRcnnTrainerOptions run, InstanceSegmentationDataset training, InstanceSegmentationDataset? validation,
+                                           string? resumeFrom, CancellationToken cancellation)
+        {
+            if (training is null) throw new ArgumentNullException(nameof(training));
+            int classes = training.Categories.Count + 1;
+            if (run.Model.NumClasses != classes)
+                throw new ArgumentException($"Invalid MaskRcnnTrainerOptions.Model.NumClasses: the training set has {training.Categories.Count} categories, so it must be {classes} (background included), got {run.Model.NumClasses}.", "NumClasses");
+            torch.set_num_threads(run.Threads);
+            var device = new Device(run.Device);
+            torch.InitializeDevice(device);
+            torch.manual_seed(run.Seed);
+
+            var watch = Stopwatch.StartNew();
+            var model = new MaskRcnnModel(run.Model);
+            try
+            {
+                if (run.InitialWeights is not null && resumeFrom is null) LoadInitialWeights(model, run);
+                model.to(device);
+                var batches = new TrainingBatches(training, run);
+                int perEpoch = batches.BatchesPerEpoch(0);
+                int totalSteps = run.MaxSteps > 0 ? run.MaxSteps : run.Epochs * perEpoch;
+                var schedule = new LearningRateSchedule(run, totalSteps);
+                using var optimizer = optim.SGD(model.parameters().Where(p => p.requires_grad), run.LearningRate, run.Momentum, weight_decay: run.WeightDecay);
+                var categories = training.Categories.CategoryIds.Select((id, i) => (id, training.Categories.Names[i])).ToArray();
+                var trained = new TrainedMaskRcnn(model, training.Categories, device);
+
+                int step = 0, epoch = 0, firstBatch = 0;
+                var skipped = new List<string>();
+                string? checkpointPath = run.CheckpointDirectory is null ? null : Path.Combine(run.CheckpointDirectory, CheckpointFileName);
+                string? lastCheckpoint = null;
+                if (resumeFrom is not null)
+                {
+                    var restored = TrainingCheckpoint.Restore(resumeFrom, model, optimizer);
+                    (step, epoch, firstBatch) = (restored.Step, restored.Epoch, restored.BatchInEpoch);
+                    skipped.AddRange(restored.SkippedImages);
+                    lastCheckpoint = resumeFrom;
+                    Message?.Invoke(this, $"Resumed from '{resumeFrom}' at step {step} (epoch {epoch}, batch {firstBatch}).");
+                }
+
+                void SaveCheckpoint(int nextEpoch, int nextBatch)
+                {
+                    if (checkpointPath is null) return;
+                    TrainingCheckpoint.Save(checkpointPath, new TrainingCheckpoint
+                    {
+                        Step = step, Epoch = nextEpoch, BatchInEpoch = nextBatch, TotalSteps = totalSteps, Options = run,
+                        Categories = categories, SkippedImages = skipped.ToArray(),
+                    }, model, optimizer);
+                    lastCheckpoint = checkpointPath;
+                    Message?.Invoke(this, $"Checkpoint at step {step} written to '{checkpointPath}'.");
+                }
+
+                var evaluations = new List<(int, ModelEvaluationResult)>();
+                void Validate()
+                {
+                    if (validation is null || validation.Count == 0) return;
+                    model.eval();
+                    var result = ModelEvaluation.Evaluate(trained, validation);
+                    model.train();
+                    evaluations.Add((step, result));
+                    Evaluated?.Invoke(this, new EvaluationEventArgs(step, result));
+                }
+
+                var history = new List<TrainingStepEventArgs>();
+                var recent = new Queue<(double seconds, int images)>();
+                bool cancelled = false;
+                model.train();
+                while (step < totalSteps && !cancelled)
+                {
+                    int batchIndex = firstBatch;
+                    foreach (var batch in batches.Epoch(epoch, firstBatch, cancellation))
+                    {
+                        batchIndex = batch.EpochBatch + 1;
+                        foreach (var path in batch.Skipped)
+                        {
+                            skipped.Add(path);
+                            Message?.Invoke(this, $"Skipped unreadable image '{path}'.");
+                        }
+                        if (batch.Samples.Length == 0) continue;
+                        var stepWatch = Stopwatch.StartNew();
+                        double learningRate = schedule.At(step);
+                        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+                        var losses = TrainStep(model, optimizer, batch, device, run, step, lastCheckpoint);
+                        step++;
+
+                        recent.Enqueue((stepWatch.Elapsed.TotalSeconds, batch.Samples.Length));
+                        if (recent.Count > 20) recent.Dequeue();
+                        double secondsPerStep = recent.Average(r => r.seconds);
+                        var report = new TrainingStepEventArgs(step, totalSteps, epoch, losses, learningRate,
+                            recent.Sum(r => r.images) / recent.Sum(r => r.seconds), watch.Elapsed, TimeSpan.FromSeconds(secondsPerStep * (totalSteps - step)));
+                        history.Add(report);
+                        StepCompleted?.Invoke(this, report);
+
+                        if (run.CheckpointInterval > 0 && step % run.CheckpointInterval == 0) SaveCheckpoint(epoch, batchIndex);
+                        if (run.EvaluationInterval > 0 && step % run.EvaluationInterval == 0) Validate();
+                        if (step >= totalSteps) break;
+                        if (cancellation.IsCancellationRequested)
+                        {
+                            cancelled = true;
+                            break;
+                        }
+                    }
+                    if (cancelled)
+                    {
+                        firstBatch = batchIndex;
+                        break;
+                    }
+                    if (step >= totalSteps) break;
+                    // A whole epoch is done: validate and checkpoint at the epoch boundary unless intervals are set.
+                    if (run.EvaluationInterval == 0) Validate();
+                    if (run.CheckpointInterval == 0) SaveCheckpoint(epoch + 1, 0);
+                    epoch++;
+                    firstBatch = 0;
+                }
+
+                if (cancelled)
+                {
+                    if (run.CheckpointOnCancel) SaveCheckpoint(epoch, firstBatch);
+                    Message?.Invoke(this, $"Training cancelled after step {step}.");
+                }
+                else
+                {
+                    SaveCheckpoint(epoch + 1, 0);
+                    if (evaluations.Count == 0 || evaluations[^1].Item1 != step) Validate();
+                }
+                model.eval();
+                return new MaskRcnnTrainingResult(trained, step, totalSteps, cancelled, evaluations, skipped, lastCheckpoint, watch.Elapsed, history);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+
+        private static Dictionary<string, double> TrainStep(MaskRcnnModel model, SGD optimizer, LoadedBatch batch, Device device,
+                                                           MaskRcnnTrainerOptions run, int step, string? lastCheckpoint)
+        {
+            using var scope = NewDisposeScope();
+            var images = batch.Samples.Select(s => SampleTensors.Image(s.Image, device)).ToArray();
+            var targets = batch.Samples.Select(s => SampleTensors.Target(s.Annotations, device)).ToArray();
+            optimizer.zero_grad();
+            var losses = model.Losses(images, targets);
+            var values = new Dictionary<string, double>();
+            foreach (var (name, loss) in losses)
+            {
+                double value = loss.item<float>();
+                if (!double.IsFinite(value)) throw new TrainingDivergedException(step + 1, name, value, lastCheckpoint);
+                values[name] = value;
+            }
+            var total = losses.Values.Aggregate((a, b) => a + b);
+            values["loss"] = values.Values.Sum();
+            total.backward();
+            if (run.GradientClipNorm > 0) nn.utils.clip_grad_norm_(model.parameters().Where(p => p.requires_grad), run.GradientClipNorm);
+            optimizer.step();
+            return values;
+        }
+
+        private void LoadInitialWeights(MaskRcnnModel model, MaskRcnnTrainerOptions run)
+        {
+            string path = run.InitialWeights!;
+            if (TrainingCheckpoint.IsCheckpoint(path))
+            {
+                TrainingCheckpoint.LoadWeights(path, model);
+                Message?.Invoke(this, $"Initial weights loaded from checkpoint '{path}'.");
+                return;
+            }
+            var loadOptions = run.InitialWeightsIncludePredictors
+                ? new StateDictLoadOptions { Strict = false }
+                : StateDictLoadOptions.ExceptMaskRcnnPredictors(strict: false);
+            var report = StateDictLoader.Load(model, path, loadOptions);
+            Message?.Invoke(this, $"Initial weights from '{path}': {report}");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.ML.MaskRcnn.Modeling;
+
+namespace Microsoft.ML.MaskRcnn.Training
+{
+    /// <summary>How the learning rate decays after the warm-up.</summary>
+    public enum LearningRateDecay
+    {
+        /// <summary>Multiplied by <see cref="MaskRcnnTrainerOptions.StepGamma"/> at each milestone (the paper's schedule).</summary>
+        Step,
+
+        /// <summary>Half a cosine from the base rate down to <see cref="MaskRcnnTrainerOptions.MinLearningRateFactor"/> of it.</summary>
+        Cosine,
+    }
+
+    /// <summary>
+    /// Everything the trainer needs besides the data: the network (<see cref="Model"/>), the optimisation schedule,
+    /// augmentation, validation, checkpoints, initial weights and the execution settings. <see cref="Validate"/>
+    /// names the option at fault. Presets: <see cref="SmallFromScratch"/> and <see cref="PaperR50Fpn"/>.
+    /// </summary>
+    public sealed class MaskRcnnTrainerOptions
+    {
+        /// <summary>The network's hyper-parameters (backbone, sizes, anchors, heads, class count).</summary>
+        public MaskRcnnOptions Model { get; set; } = new();
+
+        /// <summary>Passes over the training set (ignored when <see cref="MaxSteps"/> is set).</summary>
+        public int Epochs { get; set; } = 12;
+
+        /// <summary>When positive, the number of optimisation steps to run (overrides <see cref="Epochs"/>).</summary>
+        public int MaxSteps { get; set; }
+
+        /// <summary>Images per step.</summary>
+        public int BatchSize { get; set; } = 2;
+
+        /// <summary>SGD learning rate after warm-up (torchvision's reference: 0.02 for 16 images per step, scaled linearly).</summary>
+        public double LearningRate { get; set; } = 0.0025;
+
+        public double Momentum { get; set; } = 0.9;
+
+        public double WeightDecay { get; set; } = 1e-4;
+
+        /// <summary>Steps of linear warm-up from <see cref="WarmupFactor"/> of the rate to the full rate.</summary>
+        public int WarmupSteps { get; set; } = 500;
+
+        public double WarmupFactor { get; set; } = 0.001;
+
+        public LearningRateDecay Decay { get; set; } = LearningRateDecay.Step;
+
+        /// <summary>Step decay milestones, as fractions of the total steps (the paper: 8/12 and 11/12 of the schedule).</summary>
+        public IReadOnlyList<double> StepMilestones { get; set; } = new[] { 8.0 / 12, 11.0 / 12 };
+
+        public double StepGamma { get; set; } = 0.1;
+
+        /// <summary>Cosine decay ends at this fraction of the base rate.</summary>
+        public double MinLearningRateFactor { get; set; } = 0.0;
+
+        /// <summary>When positive, gradients are rescaled so that their joint 2-norm is at most this.</summary>
+        public double GradientClipNorm { get; set; }
+
+        /// <summary>Seed of the data order, the augmentation, the samplers and the initialisation.</summary>
+        public int Seed { get; set; }
+
+        /// <summary>Intra-op threads of libtorch.</summary>
+        public int Threads { get; set; } = Environment.ProcessorCount;
+
+        /// <summary>Where the network runs: "cpu", "cuda", "cuda:1" ...</summary>
+        public string Device { get; set; } = "cpu";
+
+        /// <summary>Probability of flipping a training image horizontally.</summary>
+        public double HorizontalFlipProbability { get; set; } = 0.5;
+
+        /// <summary>Validate every this many steps (0: at the end of each epoch); ignored without a validation set.</summary>
+        public int EvaluationInterval { get; set; }
+
+        /// <summary>Folder of the checkpoints; null: no checkpoints.</summary>
+        public string? CheckpointDirectory { get; set; }
+
+        /// <summary>Write a checkpoint every this many steps (0: at the end of each epoch and of training).</summary>
+        public int CheckpointInterval { get; set; }
+
+        /// <summary>A torchvision checkpoint (.pth) or a checkpoint of ours to start from; null: random initialisation.</summary>
+        public string? InitialWeights { get; set; }
+
+        /// <summary>Also load the class-count-dependent predictor layers from <see cref="InitialWeights"/> (false to fine-tune on other classes).</summary>
+        public bool InitialWeightsIncludePredictors { get; set; }
+
+        /// <summary>Skip (and count) images that fail to load instead of stopping with an error naming the file.</summary>
+        public bool SkipUnreadableImages { get; set; }
+
+        /// <summary>Save a checkpoint when training stops because of cancellation.</summary>
+        public bool CheckpointOnCancel { get; set; } = true;
+
+        /// <summary>
+        /// A small network for CPUs and small datasets, trained from scratch: ResNet-18-FPN with 128 channels, ordinary
+        /// batch normalisation (statistics are learned), short side 320-416 (jittered) at most 512, lighter heads.
+        /// </summary>
+        public static MaskRcnnTrainerOptions SmallFromScratch(int numClasses) => new()
+        {
+            Model = new MaskRcnnOptions
+            {
+                NumClasses = numClasses, BackboneDepth = 18, BackboneNormalization = BackboneNormalization.BatchNorm,
+                TrainableBackboneStages = 5, FpnChannels = 128, MinSize = 384, MaxSize = 512, TrainingMinSizes = new[] { 320, 352, 384, 416 },
+                RpnPreNmsTopNTrain = 1000, RpnPostNmsTopNTrain = 500, RpnPreNmsTopNTest = 500, RpnPostNmsTopNTest = 300,
+                BoxBatchSizePerImage = 128, RepresentationSize = 256, MaskHeadChannels = 64,
+            },
+            BatchSize = 4, LearningRate = 0.02, WarmupSteps = 100, Epochs = 20,
+            Decay = LearningRateDecay.Cosine, GradientClipNorm = 10.0,
+        };
+
+        /// <summary>The paper's R50-FPN at 800 (torchvision's maskrcnn_resnet50_fpn settings), for pretrained starts and large machines.</summary>
+        public static MaskRcnnTrainerOptions PaperR50Fpn(int numClasses) => new()
+        {
+            Model = new MaskRcnnOptions { NumClasses = numClasses, BackboneDepth = 50, TrainableBackboneStages = 3 },
+            BatchSize = 2, LearningRate = 0.0025, WarmupSteps = 1000, Epochs = 26, StepMilestones = new[] { 16.0 / 26, 22.0 / 26 },
+        };
+
+        /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option (including the model's).</summary>
+        public void Validate()
+        {
+            static void Check(bool ok, string option, string rule)
+            {
+                if (!ok) throw new ArgumentException($"Invalid MaskRcnnTrainerOptions.{option}: {rule}.", option);
+            }
+            Check(Model is not null, nameof(Model), "is required");
+            Model!.Validate();
+            Check(MaxSteps > 0 || Epochs > 0, nameof(Epochs), $"must be positive when MaxSteps is not set, got {Epochs}");
+            Check(MaxSteps >= 0, nameof(MaxSteps), $"must not be negative, got {MaxSteps}");
+            Check(BatchSize > 0, nameof(BatchSize), $"must be positive, got {BatchSize}");
+            Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be positive, got {LearningRate}");
+            Check(Momentum is >= 0 and < 1, nameof(Momentum), $"must be in [0, 1), got {Momentum}");
+            Check(WeightDecay >= 0, nameof(WeightDecay), $"must not be negative, got {WeightDecay}");
+            Check(WarmupSteps >= 0, nameof(WarmupSteps), $"must not be negative, got {WarmupSteps}");
+            Check(WarmupFactor is > 0 and <= 1, nameof(WarmupFactor), $"must be in (0, 1], got {WarmupFactor}");
+            Check(StepMilestones.All(m => m is > 0 and < 1), nameof(StepMilestones), "must be fractions of the schedule in (0, 1)");
+            Check(StepGamma is > 0 and <= 1, nameof(StepGamma), $"must be in (0, 1], got {StepGamma}");
+            Check(MinLearningRateFactor is >= 0 and <= 1, nameof(MinLearningRateFactor), $"must be in [0, 1], got {MinLearningRateFactor}");
+            Check(GradientClipNorm >= 0, nameof(GradientClipNorm), $"must not be negative, got {GradientClipNorm}");
+            Check(Threads > 0, nameof(Threads), $"must be positive, got {Threads}");
+            Check(!string.IsNullOrWhiteSpace(Device), nameof(Device), "must name a device such as \"cpu\" or \"cuda:0\"");
+            Check(HorizontalFlipProbability is >= 0 and <= 1, nameof(HorizontalFlipProbability), $"must be in [0, 1], got {HorizontalFlipProbability}");
+            Check(EvaluationInterval >= 0, nameof(EvaluationInterval), "must not be negative");
+            Check(CheckpointInterval >= 0, nameof(CheckpointInterval), "must not be negative");
+            Check(InitialWeights is null || System.IO.File.Exists(InitialWeights), nameof(InitialWeights), $"file '{InitialWeights}' does not exist");
+        }
+
+        /// <summary>A deep copy.</summary>
+        public MaskRcnnTrainerOptions Clone()
+        {
+            var copy = (MaskRcnnTrainerOptions)MemberwiseClone();
+            copy.Model = Model.Clone();
+            copy.StepMilestones = StepMilestones.ToArray();
+            return copy;
+        }
+    }
+}
