@@ -78,6 +78,13 @@ it2 = torch.randint(0, 4, (800,), generator=g)
 out["in/bnms_ties/boxes"], out["in/bnms_ties/scores"], out["in/bnms_ties/idxs"] = bt2, st2, it2
 out["out/bnms_ties/keep"] = batched_nms(bt2, st2, it2, 0.5)
 
+# Equal scores with more than 1000 boxes: torchvision's per-class loop, whose final ordering is an unstable sort.
+bt3 = random_boxes(3000, extent=300.0, min_size=4.0, max_size=60.0)
+st3 = (torch.rand(3000, generator=g) * 8).floor() / 8
+it3 = torch.randint(0, 6, (3000,), generator=g)
+out["in/bnms_large_ties/boxes"], out["in/bnms_large_ties/scores"], out["in/bnms_large_ties/idxs"] = bt3, st3, it3
+out["out/bnms_large_ties/keep"] = batched_nms(bt3, st3, it3, 0.5)
+
 # ---- roi_align -------------------------------------------------------------------------------------------
 def roi_rows(n, batch, extent_h, extent_w, dtype=torch.float32):
     xy = torch.rand(n, 2, generator=g, dtype=torch.float64) * torch.tensor([extent_w, extent_h], dtype=torch.float64)

@@ -27,6 +27,10 @@ constexpr int64_t kParallelWork = 32768;  // box pairs below which a sweep stays
 constexpr int64_t kGrain = 2048;          // boxes per parallel chunk
 
 // Largest T whose comparison "iou > t" decides exactly as torchvision's "(double)iou > threshold".
+// torchvision 0.14's batched_nms switches from one NMS over class-offset boxes to a per-class loop above this
+// many boxes on the CPU (boxes.numel() > 4000).
+constexpr int64_t kTorchvisionPerClassThreshold = 1000;
+
 template <typename T>
 T strict_threshold(double threshold) {
   T t = static_cast<T>(threshold);
@@ -211,6 +215,14 @@ at::Tensor batched_nms_impl(const at::Tensor& boxes_in, const at::Tensor& scores
   std::vector<int64_t> result;
   for (int64_t r = 0; r < m; ++r)
     if (keep_rank[r]) result.push_back(ranked[r]);
+  if (boxes_in.size(0) > kTorchvisionPerClassThreshold) {
+    // Above this size torchvision loops over classes and orders the kept boxes, taken in index order, with
+    // libtorch's unstable sort by score: the same call on the same input reproduces its order of equal scores.
+    std::sort(result.begin(), result.end());
+    auto kept = at::tensor(result, at::kLong);
+    auto order = std::get<1>(at::sort(scores.index_select(0, kept), /*stable=*/false, /*dim=*/0, /*descending=*/true));
+    return kept.index_select(0, order);
+  }
   return at::tensor(result, at::kLong);
 }
 
