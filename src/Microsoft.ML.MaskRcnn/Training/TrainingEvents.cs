@@ -60,8 +60,11 @@ namespace Microsoft.ML.MaskRcnn.Training
     /// <summary>COCO metrics of a model on a dataset: boxes and masks.</summary>
     public sealed class ModelEvaluationResult
     {
-        internal ModelEvaluationResult(CocoEvaluationResult boxes, CocoEvaluationResult masks, int images, TimeSpan duration)
+        /// <summary>Pairs box and mask metrics computed on <paramref name="images"/> images in <paramref name="duration"/>.</summary>
+        public ModelEvaluationResult(CocoEvaluationResult boxes, CocoEvaluationResult masks, int images, TimeSpan duration)
         {
+            ArgumentNullException.ThrowIfNull(boxes);
+            ArgumentNullException.ThrowIfNull(masks);
             Boxes = boxes;
             Masks = masks;
             Images = images;
@@ -74,7 +77,10 @@ namespace Microsoft.ML.MaskRcnn.Training
         /// <summary>iouType "segm".</summary>
         public CocoEvaluationResult Masks { get; }
 
+        /// <summary>How many images were evaluated.</summary>
         public int Images { get; }
+
+        /// <summary>Prediction plus scoring time.</summary>
         public TimeSpan Duration { get; }
     }
 }
