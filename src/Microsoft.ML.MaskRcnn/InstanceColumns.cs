@@ -76,21 +76,21 @@ namespace Microsoft.ML.MaskRcnn
         }
 
         /// <summary>The estimator's check of the four training columns on a schema shape.</summary>
-        public static void CheckTrainingShape(IExceptionContext ectx, SchemaShape shape, string image, string label, string boxes, string masks)
+        public static void CheckTrainingShape(IExceptionContext ectx, SchemaShape inputSchema, string image, string label, string boxes, string masks)
         {
-            var column = Find(ectx, shape, image, ImageRole);
+            var column = Find(ectx, inputSchema, image, ImageRole);
             if (column.Kind != SchemaShape.Column.VectorKind.Scalar || !(column.ItemType is ImageDataViewType))
-                throw ectx.ExceptSchemaMismatch(nameof(shape), ImageRole, image, "Image", column.GetTypeString());
-            column = Find(ectx, shape, label, LabelRole);
+                throw ectx.ExceptSchemaMismatch(nameof(inputSchema), ImageRole, image, "Image", column.GetTypeString());
+            column = Find(ectx, inputSchema, label, LabelRole);
             if (column.Kind == SchemaShape.Column.VectorKind.Scalar
                 || !(column.ItemType is TextDataViewType && !column.IsKey || column.IsKey && column.ItemType.RawType == typeof(uint)))
-                throw ectx.ExceptSchemaMismatch(nameof(shape), LabelRole, label, LabelTypes, column.GetTypeString());
-            column = Find(ectx, shape, boxes, BoxRole);
+                throw ectx.ExceptSchemaMismatch(nameof(inputSchema), LabelRole, label, LabelTypes, column.GetTypeString());
+            column = Find(ectx, inputSchema, boxes, BoxRole);
             if (column.Kind == SchemaShape.Column.VectorKind.Scalar || column.IsKey || column.ItemType.RawType != typeof(float))
-                throw ectx.ExceptSchemaMismatch(nameof(shape), BoxRole, boxes, "VarVector<Single>", column.GetTypeString());
-            column = Find(ectx, shape, masks, MaskRole);
+                throw ectx.ExceptSchemaMismatch(nameof(inputSchema), BoxRole, boxes, "VarVector<Single>", column.GetTypeString());
+            column = Find(ectx, inputSchema, masks, MaskRole);
             if (column.Kind == SchemaShape.Column.VectorKind.Scalar || !(column.ItemType is TextDataViewType))
-                throw ectx.ExceptSchemaMismatch(nameof(shape), MaskRole, masks, "VarVector<String>", column.GetTypeString());
+                throw ectx.ExceptSchemaMismatch(nameof(inputSchema), MaskRole, masks, "VarVector<String>", column.GetTypeString());
         }
 
         /// <summary>The names in the KeyValues annotation of a key vector column, or null when it has none of the right length.</summary>
