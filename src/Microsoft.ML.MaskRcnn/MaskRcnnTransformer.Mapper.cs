@@ -1,0 +1,138 @@
+using System;
+using System.Linq;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.MaskRcnn
+{
+    public sealed partial class MaskRcnnTransformer
+    {
+        /// <summary>
+        /// Maps a row's image to the four output columns. The getters made for one cursor (or prediction engine row) share
+        /// one <see cref="RowPrediction"/>, which predicts the row once, on the first getter call at a new position. Each
+        /// cursor has its own, so cursors on several threads never share mutable state; the network itself serialises
+        /// forward passes (<see cref="Training.TrainedMaskRcnn.PredictBatch"/> locks).
+        /// </summary>
+        private sealed class Mapper : MapperBase
+        {
+            private const int OutputCount = 4;
+            private readonly MaskRcnnTransformer parent;
+            private readonly DataViewSchema.Column image;
+
+            public Mapper(MaskRcnnTransformer parent, DataViewSchema schema)
+                : base(parent.Host.Register(nameof(Mapper)), schema, parent)
+            {
+                this.parent = parent;
+                image = InstanceColumns.CheckImage(Host, schema, parent.columns.Image);
+            }
+
+            protected override DataViewSchema.DetachedColumn[] GetOutputColumnsCore() => parent.OutputColumnsOfSchema();
+
+            public override Delegate[] CreateGetters(DataViewRow input, Func<int, bool> activeOutput, out Action disposer)
+            {
+                disposer = null!;
+                var getters = new Delegate[OutputCount];
+                if (!Enumerable.Range(0, OutputCount).Any(activeOutput)) return getters;
+                var prediction = new RowPrediction(parent, input, image);
+                if (activeOutput(0))
+                    getters[0] = (ValueGetter<VBuffer<uint>>)((ref VBuffer<uint> dst) => Fill(prediction.Current.Labels, ref dst));
+                if (activeOutput(1))
+                    getters[1] = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => Fill(prediction.Current.Scores, ref dst));
+                if (activeOutput(2))
+                    getters[2] = (ValueGetter<VBuffer<float>>)((ref VBuffer<float> dst) => Fill(prediction.Current.Boxes, ref dst));
+                if (activeOutput(3))
+                    getters[3] = (ValueGetter<VBuffer<ReadOnlyMemory<char>>>)((ref VBuffer<ReadOnlyMemory<char>> dst) => Fill(prediction.Current.Masks, ref dst));
+                return getters;
+            }
+
+            protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer) =>
+                CreateGetters(input, i => i == iinfo, out disposer)[iinfo];
+
+            private protected override Func<int, bool> GetDependenciesCore(Func<int, bool> activeOutput)
+            {
+                bool any = Enumerable.Range(0, OutputCount).Any(activeOutput);
+                return col => any && col == image.Index;
+            }
+
+            private protected override void SaveModel(ModelSaveContext ctx) => parent.SaveModel(ctx);
+
+            private static void Fill<T>(T[] values, ref VBuffer<T> dst)
+            {
+                var editor = VBufferEditor.Create(ref dst, values.Length);
+                values.AsSpan().CopyTo(editor.Values);
+                dst = editor.Commit();
+            }
+        }
+
+        /// <summary>The detections of one row, above the score threshold, as the four output columns hold them.</summary>
+        private sealed class RowOutputs
+        {
+            public RowOutputs(uint[] labels, float[] scores, float[] boxes, ReadOnlyMemory<char>[] masks)
+            {
+                Labels = labels;
+                Scores = scores;
+                Boxes = boxes;
+                Masks = masks;
+            }
+
+            public uint[] Labels { get; }
+            public float[] Scores { get; }
+            public float[] Boxes { get; }
+            public ReadOnlyMemory<char>[] Masks { get; }
+        }
+
+        /// <summary>The prediction of the current row of one cursor, computed once per row position.</summary>
+        private sealed class RowPrediction
+        {
+            private readonly MaskRcnnTransformer parent;
+            private readonly DataViewRow row;
+            private readonly ImageRowReader images;
+            private long position = -1;
+            private RowOutputs? current;
+
+            public RowPrediction(MaskRcnnTransformer parent, DataViewRow row, DataViewSchema.Column image)
+            {
+                this.parent = parent;
+                this.row = row;
+                images = new ImageRowReader(row, image);
+            }
+
+            public RowOutputs Current
+            {
+                get
+                {
+                    if (current is null || row.Position != position)
+                    {
+                        current = Predict();
+                        position = row.Position;
+                    }
+                    return current;
+                }
+            }
+
+            private RowOutputs Predict()
+            {
+                parent.ThrowIfDisposed();
+                var rgb = images.ReadRgb();
+                double threshold = parent.ScoreThreshold;
+                var kept = parent.model.Predict(rgb).Where(p => p.Score >= threshold).ToArray();
+                var labels = new uint[kept.Length];
+                var scores = new float[kept.Length];
+                var boxes = new float[4 * kept.Length];
+                var masks = new ReadOnlyMemory<char>[kept.Length];
+                for (int i = 0; i < kept.Length; i++)
+                {
+                    var p = kept[i];
+                    labels[i] = (uint)p.Label;
+                    scores[i] = p.Score;
+                    boxes[4 * i] = p.X0;
+                    boxes[4 * i + 1] = p.Y0;
+                    boxes[4 * i + 2] = p.X1;
+                    boxes[4 * i + 3] = p.Y1;
+                    masks[i] = p.Mask.ToCompressedString().AsMemory();
+                }
+                return new RowOutputs(labels, scores, boxes, masks);
+            }
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML.MaskRcnn.Data;
+using Microsoft.ML.MaskRcnn.Modeling;
+using Microsoft.ML.MaskRcnn.Training;
+using Microsoft.ML.Runtime;
+using TorchSharp;
+
+namespace Microsoft.ML.MaskRcnn
+{
+    public sealed partial class MaskRcnnTransformer
+    {
+        /// <summary>The loader signature in the Model.key header.</summary>
+        internal const string LoaderSignature = "MaskRcnnTransformer";
+
+        /// <summary>The model signature in the Model.key header.</summary>
+        internal const string ModelSignature = "MASKRCNN";
+
+        /// <summary>The format version written (and the oldest read back).</summary>
+        internal const uint FormatVersion = 0x00010001;
+
+        /// <summary>The weights stream beside Model.key: TorchSharp's <c>Module.save(BinaryWriter)</c> state dict (.dat format).</summary>
+        internal const string WeightsStreamName = "TSModel";
+
+        /// <summary>The network's options beside Model.key (UTF-8 JSON of <see cref="MaskRcnnOptions"/>, no byte-order mark).</summary>
+        internal const string NetworkOptionsStreamName = "MaskRcnnOptions.json";
+
+        private const int MaxClasses = 1_000_000;
+
+        private static readonly JsonSerializerOptions Json = new()
+        {
+            WriteIndented = true,
+            Converters = { new JsonStringEnumConverter() },
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        };
+
+        private static VersionInfo GetVersionInfo() => new(
+            modelSignature: ModelSignature,
+            verWrittenCur: FormatVersion,
+            verReadableCur: FormatVersion,
+            verWeCanReadBack: FormatVersion,
+            loaderAssemblyName: typeof(MaskRcnnTransformer).Assembly.FullName,
+            loaderSignature: LoaderSignature);
+
+        /// <summary>
+        /// Model block (version 0x00010001): the image, predicted label, score, predicted box and predicted mask column names
+        /// (string ids), the score threshold (double), the class count K (int) and K class names (string ids), then for each
+        /// stream beside it, <see cref="NetworkOptionsStreamName"/> then <see cref="WeightsStreamName"/>, its length (long)
+        /// and SHA-256 (32 bytes), so that a damaged stream is detected rather than loaded.
+        /// </summary>
+        private protected override void SaveModel(ModelSaveContext ctx)
+        {
+            Host.CheckValue(ctx, nameof(ctx));
+            ThrowIfDisposed();
+            ctx.CheckAtModel();
+            ctx.SetVersionInfo(GetVersionInfo());
+            byte[] options = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(model.Model.Options, Json));
+            byte[] weights;
+            using (var buffer = new MemoryStream())
+            {
+                using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) model.Model.save(writer);
+                weights = buffer.ToArray();
+            }
+
+            ctx.SaveNonEmptyString(columns.Image);
+            ctx.SaveNonEmptyString(columns.PredictedLabel);
+            ctx.SaveNonEmptyString(columns.Score);
+            ctx.SaveNonEmptyString(columns.PredictedBoundingBoxes);
+            ctx.SaveNonEmptyString(columns.PredictedMasks);
+            ctx.Writer.Write(ScoreThreshold);
+            ctx.Writer.Write(classNames.Length);
+            foreach (string name in classNames) ctx.SaveNonEmptyString(name);
+            foreach (var bytes in new[] { options, weights })
+            {
+                ctx.Writer.Write((long)bytes.Length);
+                ctx.Writer.Write(SHA256.HashData(bytes));
+            }
+            ctx.SaveBinaryStream(NetworkOptionsStreamName, w => w.Write(options));
+            ctx.SaveBinaryStream(WeightsStreamName, w => w.Write(weights));
+        }
+
+        /// <summary>Loads a transformer saved by <see cref="SaveModel"/>; every inconsistency is a <see cref="FormatException"/> naming the entry.</summary>
+        private static MaskRcnnTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+        {
+            Contracts.CheckValue(env, nameof(env));
+            Contracts.CheckValue(ctx, nameof(ctx));
+            ctx.CheckAtModel(GetVersionInfo());
+            var columns = new OutputColumns(ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString());
+            double threshold = ctx.Reader.ReadDouble();
+            if (!(threshold >= 0 && threshold <= 1)) throw ctx.Decorate(new FormatException($"the score threshold {threshold} is not in [0, 1]"));
+            int count = ctx.Reader.ReadInt32();
+            if (count < 1 || count > MaxClasses) throw ctx.Decorate(new FormatException($"the class count {count} is not in [1, {MaxClasses}]"));
+            var names = new string[count];
+            for (int i = 0; i < count; i++) names[i] = ctx.LoadNonEmptyString();
+            var optionsDigest = (Length: ctx.Reader.ReadInt64(), Hash: ctx.Reader.ReadBytes(32));
+            var weightsDigest = (Length: ctx.Reader.ReadInt64(), Hash: ctx.Reader.ReadBytes(32));
+
+            byte[] json = LoadStream(ctx, NetworkOptionsStreamName, "the network's options", optionsDigest);
+            var options = ParseOptions(ctx, json);
+            if (options.NumClasses != count + 1)
+                throw ctx.Decorate(new FormatException($"the network has {options.NumClasses} classes (background included) but the model names {count}"));
+            byte[] weights = LoadStream(ctx, WeightsStreamName, "the weights", weightsDigest);
+
+            string device = DeviceSelection.Resolve(env, "cpu", null);
+            var network = new MaskRcnnModel(options);
+            try
+            {
+                try
+                {
+                    using var reader = new BinaryReader(new MemoryStream(weights, writable: false));
+                    network.load(reader, strict: true);
+                    if (reader.BaseStream.Position != weights.Length) throw new InvalidDataException("bytes follow the last tensor");
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or IOException or OverflowException)
+                {
+                    throw ctx.Decorate(new FormatException($"the weights ('{StreamPath(ctx, WeightsStreamName)}') do not fit the network: {e.Message}", e));
+                }
+                network.to(new torch.Device(device));
+                network.eval();
+                var categories = new CategoryMap(names.Select((name, i) => ((long)(i + 1), name)));
+                var trained = new TrainedMaskRcnn(network, categories, new torch.Device(device));
+                return new MaskRcnnTransformer(env, trained, names, columns, threshold, null);
+            }
+            catch
+            {
+                network.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The bytes of stream <paramref name="name"/>, checked against the length and SHA-256 recorded in the model block.</summary>
+        private static byte[] LoadStream(ModelLoadContext ctx, string name, string what, (long Length, byte[] Hash) digest)
+        {
+            if (digest.Length < 0 || digest.Length > int.MaxValue || digest.Hash.Length != 32)
+                throw ctx.Decorate(new FormatException($"the recorded size of {what} ({digest.Length} bytes) is invalid"));
+            byte[]? bytes = null;
+            if (!ctx.TryLoadBinaryStream(name, r =>
+                {
+                    using var copy = new MemoryStream();
+                    r.BaseStream.CopyTo(copy);
+                    bytes = copy.ToArray();
+                }))
+                throw ctx.Decorate(new FormatException($"the stream '{StreamPath(ctx, name)}' ({what}) is missing"));
+            if (bytes!.Length != digest.Length || !SHA256.HashData(bytes).AsSpan().SequenceEqual(digest.Hash))
+                throw ctx.Decorate(new FormatException(
+                    $"the stream '{StreamPath(ctx, name)}' ({what}) is damaged: {bytes.Length} bytes whose SHA-256 differs from the {digest.Length} bytes recorded when it was saved"));
+            return bytes;
+        }
+
+        private static MaskRcnnOptions ParseOptions(ModelLoadContext ctx, byte[] json)
+        {
+            MaskRcnnOptions? options;
+            try
+            {
+                options = JsonSerializer.Deserialize<MaskRcnnOptions>(json, Json);
+            }
+            catch (JsonException e)
+            {
+                throw ctx.Decorate(new FormatException($"the network's options ('{StreamPath(ctx, NetworkOptionsStreamName)}') are not valid: {e.Message}", e));
+            }
+            if (options is null) throw ctx.Decorate(new FormatException($"the network's options ('{StreamPath(ctx, NetworkOptionsStreamName)}') are empty"));
+            try
+            {
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw ctx.Decorate(new FormatException($"the network's options ('{StreamPath(ctx, NetworkOptionsStreamName)}') are not valid: {e.Message}", e));
+            }
+            return options;
+        }
+
+        private static string StreamPath(ModelLoadContext ctx, string name) => ModelSaveContext.CombineDir(ctx.Directory, name);
+    }
+}
