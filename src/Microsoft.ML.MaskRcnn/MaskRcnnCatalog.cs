@@ -84,5 +84,23 @@ namespace Microsoft.ML
                                                                     predictedLabelColumnName, scoreColumnName, predictedBoundingBoxColumnName, predictedMaskColumnName);
             return new InstanceSegmentationEvaluator(env, columns).Evaluate(data);
         }
+
+        /// <summary>
+        /// An AutoML-style experiment: trains one <see cref="MaskRcnnEstimator"/> per configuration of
+        /// <paramref name="settings"/>' search space (options named by their path on
+        /// <see cref="MaskRcnnEstimator.Options.Trainer"/>, e.g. "LearningRate" or "Model.MinSize"), within its time
+        /// budget, and keeps the one with the best validation metric.
+        /// </summary>
+        /// <param name="catalog">The transforms catalog.</param>
+        /// <param name="options">The pipeline's columns and the trainer options every trial starts from.</param>
+        /// <param name="settings">Search space, strategy, budget and metric.</param>
+        public static MaskRcnnExperiment CreateInstanceSegmentationExperiment(this TransformsCatalog catalog, MaskRcnnEstimator.Options options,
+                                                                              MaskRcnn.Experiments.ExperimentSettings settings)
+        {
+            Contracts.CheckValue(catalog, nameof(catalog));
+            Contracts.CheckValue(options, nameof(options));
+            Contracts.CheckValue(settings, nameof(settings));
+            return new MaskRcnnExperiment(catalog.GetEnvironment(), options, settings);
+        }
     }
 }

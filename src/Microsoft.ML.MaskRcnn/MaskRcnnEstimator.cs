@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using Microsoft.ML.Data;
 using Microsoft.ML.MaskRcnn.Training;
 using Microsoft.ML.Runtime;
@@ -43,7 +44,14 @@ namespace Microsoft.ML.MaskRcnn
         /// naming it; a bad value (boxes not a multiple of 4, counts that disagree, an undecodable mask, an empty image)
         /// throws <see cref="InvalidDataException"/> naming the column and the row.
         /// </summary>
-        public MaskRcnnTransformer Fit(IDataView input)
+        public MaskRcnnTransformer Fit(IDataView input) => Fit(input, CancellationToken.None);
+
+        /// <summary>
+        /// <see cref="Fit(IDataView)"/> that stops training after the current step when <paramref name="cancellation"/>
+        /// fires; the transformer then holds the partly trained model and <see cref="MaskRcnnTransformer.TrainingResult"/>
+        /// says it was cancelled.
+        /// </summary>
+        internal MaskRcnnTransformer Fit(IDataView input, CancellationToken cancellation)
         {
             host.CheckValue(input, nameof(input));
             var label = CheckInput(input.Schema, out bool isText);
@@ -88,7 +96,7 @@ namespace Microsoft.ML.MaskRcnn
                 trainer.Evaluated += (_, e) => ch.Info(MessageSensitivity.None, FormattableString.Invariant(
                     $"Validation after step {e.Step}: box AP {e.Result.Boxes.AP:F3} (AP50 {e.Result.Boxes.AP50:F3}), mask AP {e.Result.Masks.AP:F3} (AP50 {e.Result.Masks.AP50:F3})."));
                 trainer.Message += (_, message) => ch.Info(MessageSensitivity.None, message);
-                var result = trainer.Train(training, validation);
+                var result = trainer.Train(training, validation, cancellation);
                 ch.Info(MessageSensitivity.None, FormattableString.Invariant($"Trained {result.Steps} steps in {result.Duration.TotalSeconds:F1} s."));
                 try
                 {
