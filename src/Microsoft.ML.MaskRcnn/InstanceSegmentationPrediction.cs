@@ -70,6 +70,28 @@ namespace Microsoft.ML.MaskRcnn
             return flags;
         }
 
+        /// <summary>
+        /// The detections as <see cref="Training.InstancePrediction"/> records (class names from
+        /// <paramref name="classNames"/>, the transformer's <see cref="MaskRcnnTransformer.ClassNames"/>), e.g. for
+        /// <see cref="Visualization.OverlayRenderer"/>.
+        /// </summary>
+        public Training.InstancePrediction[] ToInstances(System.Collections.Generic.IReadOnlyList<string> classNames, int imageHeight, int imageWidth)
+        {
+            ArgumentNullException.ThrowIfNull(classNames);
+            var instances = new Training.InstancePrediction[Count];
+            for (int i = 0; i < instances.Length; i++)
+            {
+                uint key = i < PredictedLabel.Length ? PredictedLabel[i]
+                    : throw new InvalidOperationException($"{nameof(PredictedLabel)} holds {PredictedLabel.Length} keys, too few for detection {i}.");
+                if (key == 0 || key > classNames.Count)
+                    throw new ArgumentException($"Detection {i} has key {key}, outside the {classNames.Count} class names given.", nameof(classNames));
+                var (x0, y0, x1, y1) = GetBox(i);
+                instances[i] = new Training.InstancePrediction((int)key, key, classNames[(int)key - 1], Score[i], x0, y0, x1, y1,
+                                                               GetMask(i, imageHeight, imageWidth));
+            }
+            return instances;
+        }
+
         private void CheckIndex(int index)
         {
             if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"There are {Count} detections.");

@@ -88,6 +88,14 @@ namespace Microsoft.ML.MaskRcnn
                     ch.Info(MessageSensitivity.None, $"Validation data: {validation.Count} images, {validation.InstanceCount} instances.");
                 }
 
+                if (options.ResumeFrom is not null)
+                {
+                    var saved = TrainingCheckpoint.Read(options.ResumeFrom).Categories.Select(c => c.Name).ToArray();
+                    if (!saved.SequenceEqual(classes.Names))
+                        throw host.Except($"Checkpoint '{options.ResumeFrom}' was trained on the classes ({string.Join(", ", saved)}), " +
+                                          $"but the data has ({string.Join(", ", classes.Names)}): resume with the same data.");
+                    ch.Info(MessageSensitivity.None, $"Resuming from checkpoint '{options.ResumeFrom}'.");
+                }
                 var trainerOptions = options.Trainer.Clone();
                 trainerOptions.Model.NumClasses = classes.Count + 1;
                 trainerOptions.Device = DeviceSelection.Resolve(env, trainerOptions.Device, ch);
@@ -96,7 +104,9 @@ namespace Microsoft.ML.MaskRcnn
                 trainer.Evaluated += (_, e) => ch.Info(MessageSensitivity.None, FormattableString.Invariant(
                     $"Validation after step {e.Step}: box AP {e.Result.Boxes.AP:F3} (AP50 {e.Result.Boxes.AP50:F3}), mask AP {e.Result.Masks.AP:F3} (AP50 {e.Result.Masks.AP50:F3})."));
                 trainer.Message += (_, message) => ch.Info(MessageSensitivity.None, message);
-                var result = trainer.Train(training, validation, cancellation);
+                var result = options.ResumeFrom is null
+                    ? trainer.Train(training, validation, cancellation)
+                    : trainer.Resume(options.ResumeFrom, training, validation, cancellation);
                 ch.Info(MessageSensitivity.None, FormattableString.Invariant($"Trained {result.Steps} steps in {result.Duration.TotalSeconds:F1} s."));
                 try
                 {

@@ -58,6 +58,13 @@ namespace Microsoft.ML.MaskRcnn
             /// </summary>
             public MaskRcnnTrainerOptions Trainer = MaskRcnnTrainerOptions.SmallFromScratch(2);
 
+            /// <summary>
+            /// A checkpoint written by an earlier Fit (in <c>Trainer.CheckpointDirectory</c>): training continues from its
+            /// step, weights, optimizer, schedule and random state instead of starting afresh, and ends where an
+            /// uninterrupted run would. The data must be the same; the checkpoint's own trainer options are used.
+            /// </summary>
+            public string? ResumeFrom;
+
             /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option (the trainer's included).</summary>
             public void Validate()
             {
@@ -84,6 +91,8 @@ namespace Microsoft.ML.MaskRcnn
                 var probe = Trainer.Clone();
                 if (probe.Model is not null) probe.Model.NumClasses = Math.Max(2, probe.Model.NumClasses);
                 probe.Validate();
+                if (ResumeFrom is not null && !System.IO.File.Exists(ResumeFrom))
+                    throw new ArgumentException($"Invalid MaskRcnnEstimator.Options.{nameof(ResumeFrom)}: the checkpoint '{ResumeFrom}' does not exist.", nameof(ResumeFrom));
             }
 
             /// <summary>A copy whose trainer options are a deep copy (the validation set is shared).</summary>

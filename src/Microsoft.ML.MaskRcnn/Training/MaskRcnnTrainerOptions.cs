@@ -109,6 +109,25 @@ namespace Microsoft.ML.MaskRcnn.Training
             Decay = LearningRateDecay.Cosine, GradientClipNorm = 10.0,
         };
 
+        /// <summary>
+        /// The recipe for the embedded synthetic-shapes dataset (<see cref="Data.SyntheticShapesDataset"/>, 160 x 128
+        /// images, 3 classes): ResNet-18-FPN from scratch at the images' own size with narrow heads, sized to train on two
+        /// CPU cores in minutes. It is what the README's main job uses.
+        /// </summary>
+        public static MaskRcnnTrainerOptions EmbeddedShapes() => new()
+        {
+            Model = new MaskRcnnOptions
+            {
+                NumClasses = 4, BackboneDepth = 18, BackboneNormalization = BackboneNormalization.BatchNorm,
+                TrainableBackboneStages = 5, FpnChannels = 64, MinSize = 128, MaxSize = 171, TrainingMinSizes = null,
+                AnchorSizes = new[] { new[] { 16.0 }, new[] { 32.0 }, new[] { 64.0 }, new[] { 128.0 }, new[] { 256.0 } },
+                RpnPreNmsTopNTrain = 1000, RpnPostNmsTopNTrain = 500, RpnPreNmsTopNTest = 500, RpnPostNmsTopNTest = 300,
+                BoxBatchSizePerImage = 64, RepresentationSize = 256, MaskHeadChannels = 32, MaskHeadLayers = 2,
+            },
+            BatchSize = 4, LearningRate = 0.02, WarmupSteps = 50, MaxSteps = 900,
+            Decay = LearningRateDecay.Cosine, GradientClipNorm = 10.0,
+        };
+
         /// <summary>The paper's R50-FPN at 800 (torchvision's maskrcnn_resnet50_fpn settings), for pretrained starts and large machines.</summary>
         public static MaskRcnnTrainerOptions PaperR50Fpn(int numClasses) => new()
         {
