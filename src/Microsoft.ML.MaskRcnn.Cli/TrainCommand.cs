@@ -35,7 +35,8 @@ namespace Microsoft.ML.MaskRcnn.Cli
         public string Help => HelpText.Format(
             "maskrcnn train <training data> [validation data] --model OUT.zip [options]",
             "Trains Mask R-CNN through the ML.NET pipeline LoadImages -> DetectInstances and saves it as an ML.NET model zip\n" +
-            "(load it with mlContext.Model.Load; its input is an ImagePath text column). Progress comes from MLContext.Log.\n" +
+            "(load it with mlContext.Model.Load; its input is an ImagePath text column). The model's classes are the training\n" +
+            "dataset's categories, in their order (COCO: by id). Progress comes from MLContext.Log.\n" +
             "Settings marked \"preset\" default to the chosen --preset's value (shown for small, paper, embedded).",
             Options);
 
@@ -105,10 +106,11 @@ namespace Microsoft.ML.MaskRcnn.Cli
 
             var ml = new MLContext(seed);
             console.Follow(ml);
-            var trainingView = ml.Data.LoadFromEnumerable(DatasetSource.Rows(training));
+            var classes = TrainingRows.ClassNames(source);
+            var trainingView = TrainingRows.View(ml, DatasetSource.Rows(training), classes, source.Description);
             if (validation is not null)
             {
-                var validationView = ml.Data.LoadFromEnumerable(DatasetSource.Rows(validation));
+                var validationView = TrainingRows.View(ml, DatasetSource.Rows(validation), classes, (validationSource ?? source).Description);
                 options.ValidationSet = LoadImages(ml, options).Fit(validationView).Transform(validationView);
             }
             var pipeline = LoadImages(ml, options).Append(ml.Transforms.DetectInstances(options));
