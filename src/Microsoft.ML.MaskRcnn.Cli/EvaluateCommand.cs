@@ -30,12 +30,12 @@ namespace Microsoft.ML.MaskRcnn.Cli
         {
             var options = new List<CliOption>
             {
-                new("model", "FILE", "the model zip (from maskrcnn train or mlContext.Model.Save) (required)"),
+                new("model", "FILE", "the model zip (from maskrcnn train or mlContext.Model.Save) (required)", Section: "Model"),
             };
             options.AddRange(DatasetArguments.Forms("", DataSection));
             options.AddRange(DatasetArguments.Settings("Dataset settings"));
-            options.Add(new CliOption("json", "FILE", "also write the figures as JSON: box and mask COCO figures, per-class AP, counts"));
-            options.Add(new CliOption("threads", "N", "libtorch CPU threads", "the processor count"));
+            options.Add(new CliOption("json", "FILE", "also write the figures as JSON: box and mask COCO figures, per-class AP, counts", Section: "Output"));
+            options.Add(new CliOption("threads", "N", "libtorch CPU threads", "the processor count", "General"));
             options.AddRange(MaskRcnnCli.CommonOptions());
             return options;
         }

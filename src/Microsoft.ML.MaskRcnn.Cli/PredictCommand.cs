@@ -30,14 +30,14 @@ namespace Microsoft.ML.MaskRcnn.Cli
 
         public IReadOnlyList<CliOption> Options { get; } = new List<CliOption>
         {
-            new("model", "FILE", "the model zip (required)"),
+            new("model", "FILE", "the model zip (required)", Section: "Model"),
             new("input", "PATH", "an image (.png, .jpg) or a folder of them (not recursive)", Section: InputSection),
             new("coco", "FILE", "the images of a COCO file; also writes " + CocoResultsFileName + " with its image and category ids", Section: InputSection),
             new("images", "DIR", "the folder the COCO file's file_name entries are relative to", Section: InputSection),
             new("out", "DIR", $"where to write {OverlayFolderName}/NAME.png and {PredictionsFileName} (required)", Section: "Output"),
             new("score-threshold", "X", "keep detections scoring at least X", "the threshold saved in the model, 0.5 unless set at training", "Output"),
             new("no-overlays", null, "write no overlay pictures", Section: "Output"),
-            new("threads", "N", "libtorch CPU threads", "the processor count", "Output"),
+            new("threads", "N", "libtorch CPU threads", "the processor count", "General"),
         }.Concat(MaskRcnnCli.CommonOptions()).ToList();
 
         public string Help => HelpText.Format(
