@@ -87,6 +87,8 @@ namespace Microsoft.ML.MaskRcnn.Cli
             a.AtMostOne("val-fraction", "val-coco", "val-image-folder", "val-synthetic");
             double? fraction = a.OptionalDouble("val-fraction", 0, 1, minExclusive: true);
             if (fraction == 1) throw new UsageException("--val-fraction must be below 1: some images are needed for training");
+            // Before training, so that an unwritable destination fails in seconds rather than after the last step.
+            Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
 
             using var source = DatasetArguments.Open(a, "", console);
             using var validationSource = DatasetArguments.IsGiven(a, DatasetArguments.ValidationPrefix)
@@ -129,7 +131,6 @@ namespace Microsoft.ML.MaskRcnn.Cli
         // Written next to the target and moved into place, so a failed save never leaves half a zip under the model's name.
         private static void Save(MLContext ml, ITransformer model, DataViewSchema schema, string path)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             string partial = path + ".partial";
             try
             {
