@@ -15,7 +15,7 @@ namespace Microsoft.ML.MaskRcnn
     /// Created by <see cref="MaskRcnnCatalog.DetectInstances(TransformsCatalog, Options)"/>.
     /// </summary>
     /// <remarks>
-    /// <see cref="Fit"/> reads the data view once: each image is written as PNG to a temporary folder below
+    /// <see cref="Fit(IDataView)"/> reads the data view once: each image is written as PNG to a temporary folder below
     /// <c>MLContext.TempFilePath</c> (deleted when Fit returns) and the annotations are kept as RLE, then
     /// <see cref="MaskRcnnTrainer"/> trains with <see cref="Options.Trainer"/>. Progress goes to <c>MLContext.Log</c>.
     /// Classes: with a key label column, key k is class k (K = the key type's cardinality, names from its KeyValues);

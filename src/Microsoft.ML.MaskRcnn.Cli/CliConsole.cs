@@ -1,0 +1,54 @@
+using System.IO;
+using Microsoft.ML.Runtime;
+
+namespace Microsoft.ML.MaskRcnn.Cli
+{
+    /// <summary>Where a command writes: results and progress to one writer, warnings and errors to the other.</summary>
+    internal sealed class CliConsole
+    {
+        public CliConsole(TextWriter output, TextWriter error, bool verbose)
+        {
+            // MLContext.Log may be raised from worker threads.
+            Out = TextWriter.Synchronized(output);
+            Error = TextWriter.Synchronized(error);
+            Verbose = verbose;
+        }
+
+        public TextWriter Out { get; }
+
+        public TextWriter Error { get; }
+
+        /// <summary>--verbose: trace messages and, on failure, the stack trace.</summary>
+        public bool Verbose { get; }
+
+        public void Line(string text) => Out.WriteLine(text);
+
+        public void Warning(string text) => Error.WriteLine("warning: " + text);
+
+        /// <summary>Forwards the components' messages: information and above (trace too with --verbose), warnings to the error writer.</summary>
+        public void Follow(MLContext ml) => ml.Log += (_, e) =>
+        {
+            if (e.Kind >= ChannelMessageKind.Warning) Warning(e.RawMessage);
+            else if (e.Kind == ChannelMessageKind.Info || Verbose) Line("  " + e.RawMessage);
+        };
+    }
+
+    /// <summary>One subcommand of the tool.</summary>
+    internal interface ICliCommand
+    {
+        /// <summary>The word that selects it ("train").</summary>
+        string Name { get; }
+
+        /// <summary>One line for the tool's overview.</summary>
+        string Summary { get; }
+
+        /// <summary>The full usage text.</summary>
+        string Help { get; }
+
+        /// <summary>Every option it accepts.</summary>
+        System.Collections.Generic.IReadOnlyList<CliOption> Options { get; }
+
+        /// <summary>Runs with parsed options; returns the exit code. Throws <see cref="UsageException"/> for bad arguments.</summary>
+        int Execute(ParsedArguments arguments, CliConsole console);
+    }
+}

@@ -1,0 +1,247 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Microsoft.ML.Data;
+using Microsoft.ML.MaskRcnn.Data;
+using Microsoft.ML.MaskRcnn.Evaluation;
+using Microsoft.ML.MaskRcnn.Imaging;
+using Microsoft.ML.MaskRcnn.Training;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.MaskRcnn.Cli.Tests
+{
+    /// <summary>
+    /// The CLI in-process on one tiny model trained once (3 steps on 6 images of a COCO file, validated on a second one):
+    /// train, evaluate and predict, each checked against the library used directly (a new MLContext loading the zip,
+    /// ModelEvaluation on the in-memory dataset, prediction engines, COCO evaluation of the results file).
+    /// </summary>
+    [TestClass]
+    public sealed class CliEndToEndTests
+    {
+        private static CliTestData train = null!;
+        private static CliTestData test = null!;
+        private static string root = "";
+        private static string modelPath = "";
+        private static CliRun training = null!;
+
+        /// <summary>The network settings every training run of these tests uses (seconds on one core).</summary>
+        internal static readonly string[] TinyTraining = { "--batch", "2", "--min-size", "64", "--max-size", "96", "--threads", "1", "--log-every", "1" };
+
+        [ClassInitialize]
+        public static void Train(TestContext context)
+        {
+            root = TestSetup.NewFolder("end-to-end");
+            train = CliTestData.Create(Path.Combine(root, "train"), 6, seed: 21, firstImageId: 101);
+            test = CliTestData.Create(Path.Combine(root, "test"), 4, seed: 22, firstImageId: 501);
+            modelPath = Path.Combine(root, "models", "shapes.zip");   // the folder does not exist yet
+            training = CliRun.Of(new[]
+            {
+                "train", "--coco", train.CocoFile, "--images", train.Folder, "--val-coco", test.CocoFile, "--val-images", test.Folder,
+                "--eval-interval", "2", "--model", modelPath, "--steps", "3", "--seed", "3",
+            }.Concat(TinyTraining).ToArray());
+        }
+
+        /// <summary>The zip loaded by the library in a new MLContext, as a user would.</summary>
+        private static (TransformerChain<ITransformer> Chain, MaskRcnnTransformer Detector, DataViewSchema Input) LoadModel(MLContext ml)
+        {
+            var chain = (TransformerChain<ITransformer>)ml.Model.Load(modelPath, out var input);
+            return (chain, (MaskRcnnTransformer)chain.LastTransformer, input);
+        }
+
+        /// <summary>The loaded model's predictions of <paramref name="data"/>'s images with every detection (threshold 0).</summary>
+        private static List<InstanceSegmentationPrediction> EnginePredictions(CliTestData data)
+        {
+            var ml = new MLContext();
+            var (chain, detector, _) = LoadModel(ml);
+            using (chain)
+            {
+                detector.ScoreThreshold = 0;
+                using var engine = ml.Model.CreatePredictionEngine<PathRow, InstanceSegmentationPrediction>(chain, new PredictionEngineOptions { OwnsTransformer = false });
+                return Enumerable.Range(0, data.Count).Select(i => engine.Predict(new PathRow { ImagePath = data.ImagePath(i) })).ToList();
+            }
+        }
+
+        public sealed class PathRow
+        {
+            public string ImagePath { get; set; } = "";
+        }
+
+        private static string[] ClassNames()
+        {
+            var (chain, detector, _) = LoadModel(new MLContext());
+            using (chain) return detector.ClassNames.ToArray();
+        }
+
+        [TestMethod]
+        public void TrainReportsProgressAndSavesAnOrdinaryModelZipWithTheGivenSettings()
+        {
+            Assert.AreEqual(0, training.ExitCode, training.ToString());
+            foreach (var expected in new[] { "Step 1/3", "Step 2/3", "Step 3/3", "Validation after step 2", "Training data: 6 images", "Validation data: 4 images", modelPath })
+                StringAssert.Contains(training.Out, expected, training.ToString());
+            Assert.AreEqual("", training.Error);
+
+            var (chain, detector, input) = LoadModel(new MLContext(seed: 5));
+            using (chain)
+            {
+                Assert.IsInstanceOfType<ImageLoadingTransformer>(chain.First(), "the zip is LoadImages -> DetectInstances");
+                Assert.IsNotNull(input.GetColumnOrNull("ImagePath"));
+                CollectionAssert.AreEqual(CliTestData.CocoClasses, detector.ClassNames.ToArray(), "classes are the COCO file's categories in id order");
+                Assert.AreEqual(0.5, detector.ScoreThreshold, "--score-threshold's default");
+                var network = detector.Model.Model.Options;
+                Assert.AreEqual((64, 96, 18), (network.MinSize, network.MaxSize, network.BackboneDepth), "--min-size, --max-size, the small preset's backbone");
+                Assert.IsNull(network.TrainingMinSizes, "--min-size turns the preset's size jitter off");
+            }
+            Assert.IsFalse(File.Exists(modelPath + ".partial"));
+        }
+
+        [TestMethod]
+        public void EvaluateJsonEqualsTheLibrarysOwnEvaluationOfTheSameImages()
+        {
+            string json = Path.Combine(root, "eval", "metrics.json");
+            var run = CliRun.Of("evaluate", "--model", modelPath, "--coco", test.CocoFile, "--images", test.Folder, "--json", json, "--threads", "1");
+            Assert.AreEqual(0, run.ExitCode, run.ToString());
+            foreach (var expected in new[] { "Boxes (bbox):", "Masks (segm):", "| circle ", "every detection" })
+                StringAssert.Contains(run.Out, expected);
+
+            // Independent route: the trainer's COCO evaluation of the loaded network on the in-memory images (the PNGs are lossless).
+            var (chain, detector, _) = LoadModel(new MLContext());
+            ModelEvaluationResult reference;
+            int detections;
+            using (chain)
+            {
+                reference = ModelEvaluation.Evaluate(detector.Model, test.Dataset);
+                detections = Enumerable.Range(0, test.Count).Sum(i => detector.Model.Predict(test.Dataset.LoadImage(i)).Count);
+            }
+            using var document = JsonDocument.Parse(File.ReadAllText(json));
+            var r = document.RootElement;
+            string[] names = { "AP", "AP50", "AP75", "APsmall", "APmedium", "APlarge", "AR1", "AR10", "AR100", "ARsmall", "ARmedium", "ARlarge" };
+            for (int i = 0; i < names.Length; i++)
+            {
+                Assert.AreEqual(reference.Boxes.Stats[i], r.GetProperty("box").GetProperty(names[i]).GetDouble(), 0.0, "box " + names[i]);
+                Assert.AreEqual(reference.Masks.Stats[i], r.GetProperty("mask").GetProperty(names[i]).GetDouble(), 0.0, "mask " + names[i]);
+            }
+            Assert.IsTrue(reference.Boxes.AP50 > 0 || reference.Masks.AP50 > 0 || detections > 0, "the comparison is not between two empty evaluations");
+            Assert.AreEqual(test.Count, r.GetProperty("images").GetInt32());
+            Assert.AreEqual(test.InstanceCount, r.GetProperty("instances").GetInt32());
+            Assert.AreEqual(detections, r.GetProperty("detections").GetInt32(), "every detection the network makes is scored (threshold 0)");
+            var perClass = r.GetProperty("perClass").EnumerateArray().ToList();
+            var boxAP = reference.Boxes.PerCategoryAP();
+            var maskAP = reference.Masks.PerCategoryAP();
+            Assert.AreEqual(boxAP.Count, perClass.Count);
+            for (int k = 0; k < perClass.Count; k++)
+            {
+                Assert.AreEqual(boxAP[k].Name, perClass[k].GetProperty("name").GetString());
+                Assert.AreEqual(boxAP[k].AP, perClass[k].GetProperty("boxAP").GetDouble(), 0.0);
+                Assert.AreEqual(maskAP[k].AP, perClass[k].GetProperty("maskAP").GetDouble(), 0.0);
+            }
+        }
+
+        [TestMethod]
+        public void PredictOnAFolderWritesOverlaysAndThePredictionsOfAPredictionEngineAboveTheThreshold()
+        {
+            var expected = EnginePredictions(test);
+            var scores = expected.SelectMany(p => p.Score).OrderBy(s => s).ToArray();
+            Assert.IsTrue(scores.Length > 1, "an almost untrained network still makes low-score detections");
+            float threshold = scores[scores.Length / 2];
+            var classes = ClassNames();
+
+            string output = Path.Combine(root, "predict-folder");
+            var run = CliRun.Of("predict", "--model", modelPath, "--input", test.Folder, "--out", output,
+                                "--score-threshold", threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--threads", "1");
+            Assert.AreEqual(0, run.ExitCode, run.ToString());
+
+            using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "predictions.json")));
+            var images = document.RootElement.GetProperty("images").EnumerateArray().ToList();
+            Assert.AreEqual(test.Count, images.Count, "every image of the folder and nothing else (annotations.json is skipped)");
+            for (int i = 0; i < test.Count; i++)
+            {
+                var image = images[i];
+                Assert.AreEqual(test.FileNames[i], image.GetProperty("file").GetString());
+                Assert.AreEqual((80, 64), (image.GetProperty("width").GetInt32(), image.GetProperty("height").GetInt32()));
+                var overlay = ImageCodec.Probe(Path.Combine(output, "overlays", Path.GetFileNameWithoutExtension(test.FileNames[i]) + ".png"));
+                Assert.AreEqual((80, 64), (overlay.Width, overlay.Height), "an overlay has its image's size");
+                Assert.AreEqual("overlays/" + Path.GetFileNameWithoutExtension(test.FileNames[i]) + ".png", image.GetProperty("overlay").GetString());
+
+                var p = expected[i];
+                int kept = p.Score.Count(s => s >= threshold);
+                var detections = image.GetProperty("detections").EnumerateArray().ToList();
+                Assert.AreEqual(kept, detections.Count, $"image {i}: the detections scoring at least the threshold");
+                for (int k = 0; k < kept; k++)
+                {
+                    var d = detections[k];
+                    Assert.AreEqual(classes[(int)p.PredictedLabel[k] - 1], d.GetProperty("class").GetString());
+                    Assert.AreEqual(p.Score[k], d.GetProperty("score").GetSingle());
+                    var box = d.GetProperty("box").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+                    CollectionAssert.AreEqual(p.PredictedBoundingBoxes.Skip(4 * k).Take(4).ToArray(), box);
+                    var mask = d.GetProperty("mask");
+                    CollectionAssert.AreEqual(new[] { 64, 80 }, mask.GetProperty("size").EnumerateArray().Select(v => v.GetInt32()).ToArray());
+                    Assert.AreEqual(p.PredictedMasks[k], mask.GetProperty("counts").GetString());
+                }
+            }
+            Assert.IsFalse(File.Exists(Path.Combine(output, "coco-results.json")), "a results file needs COCO ids");
+        }
+
+        [TestMethod]
+        public void PredictOnOneImageWithoutOverlaysWritesOnlyItsPredictions()
+        {
+            string output = Path.Combine(root, "predict-one");
+            var run = CliRun.Of("predict", "--model", modelPath, "--input", test.ImagePath(2), "--out", output, "--no-overlays", "--score-threshold", "0", "--threads", "1");
+            Assert.AreEqual(0, run.ExitCode, run.ToString());
+            Assert.IsFalse(Directory.Exists(Path.Combine(output, "overlays")));
+            using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "predictions.json")));
+            var image = document.RootElement.GetProperty("images").EnumerateArray().Single();
+            Assert.AreEqual(test.FileNames[2], image.GetProperty("file").GetString());
+            Assert.IsFalse(image.TryGetProperty("overlay", out _));
+            Assert.AreEqual(EnginePredictions(test)[2].Count, image.GetProperty("detections").GetArrayLength());
+        }
+
+        [TestMethod]
+        public void PredictOnACocoFileWritesAResultsFileWithItsIdsThatCocoEvaluationScoresLikeTheLibrary()
+        {
+            string output = Path.Combine(root, "predict-coco");
+            var run = CliRun.Of("predict", "--model", modelPath, "--coco", test.CocoFile, "--images", test.Folder, "--out", output,
+                                "--score-threshold", "0", "--threads", "1");
+            Assert.AreEqual(0, run.ExitCode, run.ToString());
+            string resultsPath = Path.Combine(output, "coco-results.json");
+            var results = CocoResultsFile.Read(resultsPath);
+
+            var expected = EnginePredictions(test);
+            var classes = ClassNames();
+            Assert.AreEqual(expected.Sum(p => p.Count), results.Count);
+            for (int i = 0; i < test.Count; i++)
+            {
+                var p = expected[i];
+                var mine = results.Where(d => d.ImageId == test.ImageIds[i]).ToList();
+                Assert.AreEqual(p.Count, mine.Count, $"image id {test.ImageIds[i]}");
+                for (int k = 0; k < p.Count; k++)
+                {
+                    var (x0, y0, x1, y1) = p.GetBox(k);
+                    Assert.AreEqual(CliTestData.CategoryIds[classes[(int)p.PredictedLabel[k] - 1]], mine[k].CategoryId, "the file's category id of the class");
+                    Assert.AreEqual((double)p.Score[k], mine[k].Score);
+                    Assert.AreEqual(CocoBox.FromCorners(x0, y0, x1, y1), mine[k].Box);
+                    CollectionAssert.AreEqual(p.DecodeMask(k, 64, 80), mine[k].Mask!.Decode());
+                }
+            }
+            using (var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "predictions.json"))))
+                CollectionAssert.AreEqual(test.ImageIds, document.RootElement.GetProperty("images").EnumerateArray().Select(e => e.GetProperty("imageId").GetInt64()).ToArray());
+
+            // What pycocotools would do with the two files: the results scored against the annotation file give the
+            // library's own evaluation (category ids differ from the model's keys, image ids from row positions).
+            var groundTruth = CocoAnnotationFile.Load(test.CocoFile);
+            var boxes = new CocoEvaluator(groundTruth, CocoIouType.Bbox).Evaluate(resultsPath);
+            var masks = new CocoEvaluator(groundTruth, CocoIouType.Segm).Evaluate(resultsPath);
+            var (chain, detector, _) = LoadModel(new MLContext());
+            using (chain)
+            {
+                var reference = ModelEvaluation.Evaluate(detector.Model, test.Dataset);
+                for (int s = 0; s < 12; s++)
+                {
+                    Assert.AreEqual(reference.Boxes.Stats[s], boxes.Stats[s], 1e-12, $"bbox stat {s}");
+                    Assert.AreEqual(reference.Masks.Stats[s], masks.Stats[s], 1e-12, $"segm stat {s}");
+                }
+            }
+        }
+    }
+}
