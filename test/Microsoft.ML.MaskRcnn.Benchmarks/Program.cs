@@ -25,6 +25,8 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                 return args.Length == 0 ? 2 : 0;
             }
             var options = BenchmarkOptions.Parse(args);
+            if (options.Suites.Any(s => s.StartsWith("training", StringComparison.Ordinal)))
+                Console.WriteLine($"INFO OMP_WAIT_POLICY={OpenMpWaitPolicy.UsePassiveUnlessSet()} for ours and the Python reference (see OpenMpWaitPolicy.cs)");
             foreach (var name in options.Suites)
             {
                 var suite = suites.FirstOrDefault(s => s.Name == name);

@@ -47,7 +47,8 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
         /// <summary>
         /// Trains with our <see cref="MaskRcnnTrainer"/>, validating after every <paramref name="evaluateEvery"/> steps (0: only
         /// at the end). With <paramref name="budgetSeconds"/>, training stops after the first step that ends past that many
-        /// seconds of training (evaluations not counted) and the model is then evaluated once more.
+        /// seconds of training (evaluations not counted) and the model is then evaluated once more. Every step's losses and
+        /// seconds go to artifacts/benchmarks/training/NAME-ours-steps.jsonl.
         /// </summary>
         public static TrainingRunResult TrainOurs(string name, MaskRcnnTrainerOptions options, InstanceSegmentationDataset train,
                                                   InstanceSegmentationDataset validation, int evaluateEvery, double? budgetSeconds = null)
@@ -80,6 +81,14 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                 evaluating += e.Result.Duration.TotalSeconds;
                 points.Add(new TrainingPoint(e.Step, trained, e.Result.Boxes, e.Result.Masks));
                 Console.Error.WriteLine($"# {name} step {e.Step} ({trained:F0} s): mask AP {e.Result.Masks.AP:F4} AP50 {e.Result.Masks.AP50:F4}, box AP {e.Result.Boxes.AP:F4} (evaluation {e.Result.Duration.TotalSeconds:F1} s)");
+            };
+            string logPath = Path.Combine(RepositoryPaths.Artifacts, "benchmarks", "training", name + "-ours-steps.jsonl");
+            Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+            using var log = new StreamWriter(logPath);
+            trainer.StepCompleted += (_, e) =>
+            {
+                var entry = new Dictionary<string, double>(e.Losses) { ["step"] = e.Step, ["lr"] = e.LearningRate, ["seconds"] = stepSeconds[^1], ["clock"] = clock.Elapsed.TotalSeconds };
+                log.WriteLine(JsonSerializer.Serialize(entry));
             };
             var result = trainer.Train(train, validation, cancel.Token);
             using (var model = result.Model)
