@@ -144,6 +144,8 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             var reference = TrainingRuns.TrainTorchvision("pennfudan", Path.Combine(folder, "torchvision"), recipe, train, validation, data, every);
             var ours = TrainingRuns.TrainOurs("pennfudan", recipe, train, validation, every);
             TrainingRuns.PrintCurves("pennfudan", 50, ours.WithName("ours"), reference.WithName("torchvision"));
+            TrainingRuns.PrintSummary("pennfudan ours", ours.Final);
+            TrainingRuns.PrintSummary("pennfudan torchvision", reference.Final);
 
             BenchmarkReport.Result("pennfudan_mask_ap", ours.Final.Masks.AP, reference.Final.Masks.AP, "AP");
             BenchmarkReport.Result("pennfudan_box_ap", ours.Final.Boxes.AP, reference.Final.Boxes.AP, "AP");
@@ -181,6 +183,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             Console.WriteLine($"INFO nuclei split: {train.Count} training, {validation.Count} validation images (seed 7); {steps} steps of {recipe.BatchSize}");
             var ours = TrainingRuns.TrainOurs("nuclei", recipe, train, validation, settings.Int("eval_every", 0));
             TrainingRuns.PrintCurves("nuclei", 100, ours.WithName("ours"));
+            TrainingRuns.PrintSummary("nuclei", ours.Final);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO nuclei steps={ours.Steps} seconds_per_step={ours.SecondsPerStep:F3} train_seconds={ours.TrainSeconds:F0} box_ap={ours.Final.Boxes.AP:F4}"));
             BenchmarkReport.Result("nuclei_mask_ap50", ours.Final.Masks.AP50, null, "AP");
             BenchmarkReport.Result("nuclei_mask_ap", ours.Final.Masks.AP, null, "AP");
@@ -209,6 +212,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             double budget = settings.Double("budget_seconds", 600);
             var ours = TrainingRuns.TrainOurs("embedded", recipe, train, validation, settings.Int("eval_every", Math.Max(steps / 5, 1)), budget);
             TrainingRuns.PrintCurves("embedded", 100, ours.WithName("ours"));
+            TrainingRuns.PrintSummary("embedded", ours.Final);
             var reached = ours.Points.FirstOrDefault(p => p.Masks.AP50 >= 0.9);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"INFO embedded steps={ours.Steps} seconds_per_step={ours.SecondsPerStep:F3} train_seconds={ours.TrainSeconds:F0} box_ap={ours.Final.Boxes.AP:F4} mask_ap50>=0.9 first at {(reached is null ? "never" : $"{reached.TrainSeconds:F0} s (step {reached.Step})")}"));

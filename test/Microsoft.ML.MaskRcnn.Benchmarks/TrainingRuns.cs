@@ -195,6 +195,16 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             }
         }
 
+        /// <summary>COCO's summary tables (segm and bbox) and the per-category mask AP of a validation point, as INFO lines.</summary>
+        public static void PrintSummary(string name, TrainingPoint point)
+        {
+            foreach (var (type, result) in new[] { ("segm", point.Masks), ("bbox", point.Boxes) })
+                foreach (var line in result.FormatSummary().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                    Console.WriteLine($"INFO {name} step {point.Step} {type} {line.TrimEnd()}");
+            foreach (var line in point.Masks.FormatPerCategory().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                Console.WriteLine($"INFO {name} step {point.Step} segm per category {line.TrimEnd()}");
+        }
+
         public static double Median(IEnumerable<double> values)
         {
             var sorted = values.OrderBy(v => v).ToArray();
