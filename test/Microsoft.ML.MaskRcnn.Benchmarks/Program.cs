@@ -19,11 +19,14 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                 .ToList();
             if (args.Length == 0 || args.Contains("--help"))
             {
-                Console.WriteLine("usage: Microsoft.ML.MaskRcnn.Benchmarks <suite> [<suite> ...] [--threads N]");
+                Console.WriteLine("usage: Microsoft.ML.MaskRcnn.Benchmarks <suite> [<suite> ...] [--threads N] [--set Name=value ...]");
                 foreach (var s in suites) Console.WriteLine($"  {s.Name,-10} {s.Description}");
+                Console.WriteLine("--set Name=value: a suite setting (the training suites take MaskRcnnTrainerOptions paths such as Model.MinSize=256)");
                 return args.Length == 0 ? 2 : 0;
             }
             var options = BenchmarkOptions.Parse(args);
+            if (options.Suites.Any(s => s.StartsWith("training", StringComparison.Ordinal)))
+                Console.WriteLine($"INFO OMP_WAIT_POLICY={OpenMpWaitPolicy.UsePassiveUnlessSet()} for ours and the Python reference (see OpenMpWaitPolicy.cs)");
             foreach (var name in options.Suites)
             {
                 var suite = suites.FirstOrDefault(s => s.Name == name);
@@ -55,16 +58,27 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
         /// <summary>Intra-op threads, for us and for the reference alike (default: all cores).</summary>
         public int Threads { get; private init; } = Environment.ProcessorCount;
 
+        /// <summary>"--set Name=value" pairs in command-line order, for suites that take settings.</summary>
+        public (string Name, string Value)[] Settings { get; private init; } = Array.Empty<(string, string)>();
+
         public static BenchmarkOptions Parse(string[] args)
         {
             int threads = Environment.ProcessorCount;
             var suites = new System.Collections.Generic.List<string>();
+            var settings = new System.Collections.Generic.List<(string, string)>();
             for (int i = 0; i < args.Length; i++)
             {
                 if (args[i] == "--threads") threads = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                else if (args[i] == "--set")
+                {
+                    string pair = args[++i];
+                    int equals = pair.IndexOf('=');
+                    if (equals <= 0) throw new ArgumentException($"--set expects Name=value, got '{pair}'.");
+                    settings.Add((pair[..equals], pair[(equals + 1)..]));
+                }
                 else suites.Add(args[i]);
             }
-            return new BenchmarkOptions { Suites = suites.ToArray(), Threads = threads };
+            return new BenchmarkOptions { Suites = suites.ToArray(), Threads = threads, Settings = settings.ToArray() };
         }
     }
 }
