@@ -85,7 +85,14 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
         }
 
         /// <summary>The embedded-dataset recipe the 10-minute target is measured with (see docs/benchmarks.md).</summary>
-        public static MaskRcnnTrainerOptions Shapes(int threads, int steps) => ShapesBaseline(threads, steps);
+        public static MaskRcnnTrainerOptions Shapes(int threads, int steps)
+        {
+            var o = MaskRcnnTrainerOptions.EmbeddedShapes();
+            o.MaxSteps = steps;
+            o.Threads = threads;
+            o.Seed = 1;
+            return o;
+        }
 
         /// <summary>Nuclei from scratch: SmallFromScratch(2) with anchors 8..128 for nuclei of 5-40 px, more proposals and samples.</summary>
         public static MaskRcnnTrainerOptions Nuclei(int threads, int steps)
@@ -205,7 +212,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
         public void Run(BenchmarkOptions options)
         {
             var settings = new TrainingSettings(options, "steps", "eval_every", "budget_seconds", "train_images");
-            int steps = settings.Int("steps", 900);
+            int steps = settings.Int("steps", MaskRcnnTrainerOptions.EmbeddedShapes().MaxSteps);
             var recipe = settings.Apply("embedded", TrainingRecipes.Shapes(options.Threads, steps));
             var train = new SyntheticShapesDataset(settings.Int("train_images", 4000), seed: 1);
             var validation = new SyntheticShapesDataset(100, seed: 2);
