@@ -16,7 +16,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
     /// </summary>
     public sealed class BindingBenchmarks : IBenchmarkSuite
     {
-        private const int Rounds = 3;
+        private const int Rounds = 5;
 
         public string Name => "binding";
 

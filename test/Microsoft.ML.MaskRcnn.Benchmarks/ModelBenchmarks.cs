@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -13,7 +14,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
     /// <summary>
     /// Our R50-FPN Mask R-CNN against torchvision's (test/reference/model_benchmark.py) on the same seeded weights and the
     /// same 800x1066 input: inference latency and peak resident memory, and one training step with a batch of 2.
-    /// Run it on its own (<c>-- model</c>): peak memory is the process's high-water mark. Target: ratio &lt;= 1.0.
+    /// Each phase runs in its own process on both sides (peak memory is a process's high-water mark). Target: ratio &lt;= 1.0.
     /// </summary>
     public sealed class ModelBenchmarks : IBenchmarkSuite
     {
@@ -21,32 +22,82 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
 
         public string Description => "R50-FPN Mask R-CNN eval latency, peak RSS and a training step vs torchvision (run alone)";
 
+        /// <summary>Set in the child processes that measure one phase each (eval or train), as the reference script does.</summary>
+        private const string PhaseVariable = "MASKRCNN_MODEL_BENCHMARK_PHASE";
+
         public void Run(BenchmarkOptions options)
         {
             string threads = options.Threads.ToString(CultureInfo.InvariantCulture);
             string folder = Path.Combine(RepositoryPaths.Artifacts, "benchmarks", "model");
             Directory.CreateDirectory(folder);
             string weightsPath = Path.Combine(folder, "r50_fpn_weights.dat");
+            string? phase = Environment.GetEnvironmentVariable(PhaseVariable);
+            if (!string.IsNullOrEmpty(phase))
+            {
+                MeasurePhase(phase, options.Threads, folder, weightsPath);
+                return;
+            }
+
             PythonBenchmark.Run("model_benchmark.py", "export", threads, weightsPath);
             var evalReference = PythonBenchmark.Run("model_benchmark.py", "eval", threads, weightsPath);
             var trainReference = PythonBenchmark.Run("model_benchmark.py", "train", threads, weightsPath);
+            // Each of our phases in a fresh process too, so that peak memory is that phase's alone on both sides.
+            var evalOurs = RunPhaseProcess("eval", threads);
+            var trainOurs = RunPhaseProcess("train", threads);
 
-            torch.set_num_threads(options.Threads);
+            Console.WriteLine($"detections ours={evalOurs["detections"]} reference={evalReference["detections"]}");
+            BenchmarkReport.Result("r50_fpn_eval_800x1066", evalOurs["eval_seconds"], evalReference["eval_seconds"], "s");
+            BenchmarkReport.Result("r50_fpn_eval_peak_rss", evalOurs["eval_peak_rss_bytes"] / 1048576.0, evalReference["eval_peak_rss_bytes"] / 1048576.0, "MiB");
+            BenchmarkReport.Result("r50_fpn_train_step_batch2", trainOurs["train_step_seconds"], trainReference["train_step_seconds"], "s");
+            BenchmarkReport.Result("r50_fpn_train_peak_rss", trainOurs["train_peak_rss_bytes"] / 1048576.0, trainReference["train_peak_rss_bytes"] / 1048576.0, "MiB");
+        }
+
+        /// <summary>Runs this benchmark program again with <see cref="PhaseVariable"/> set and parses its "name value" lines.</summary>
+        private static Dictionary<string, double> RunPhaseProcess(string phase, string threads)
+        {
+            string host = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark's own executable is unknown");
+            var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+            // Under "dotnet Benchmarks.dll" the host is dotnet itself and needs the assembly; the apphost does not.
+            if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(ModelBenchmarks).Assembly.Location);
+            foreach (var a in new[] { "model", "--threads", threads }) start.ArgumentList.Add(a);
+            start.Environment[PhaseVariable] = phase;
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + host);
+            var stderr = process.StandardError.ReadToEndAsync();
+            var values = new Dictionary<string, double>();
+            string? line;
+            while ((line = process.StandardOutput.ReadLine()) != null)
+            {
+                var parts = line.Split(' ');
+                if (parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                    values[parts[0]] = value;
+            }
+            process.WaitForExit();
+            if (process.ExitCode != 0) throw new InvalidOperationException($"our {phase} phase failed: {stderr.Result}");
+            return values;
+        }
+
+        /// <summary>One phase in this process, printed as "name value" lines with the reference script's names.</summary>
+        private static void MeasurePhase(string phase, int threads, string folder, string weightsPath)
+        {
+            torch.set_num_threads(threads);
             using var weights = new ReferenceTensors(weightsPath);
             using var images = new ReferenceTensors(Path.Combine(folder, "model_benchmark_images.dat"));
             using var model = new MaskRcnnModel(new MaskRcnnOptions { NumClasses = 91, BackboneDepth = 50, TrainableBackboneStages = 3 });
             model.load_state_dict(weights.Keys.ToDictionary(k => k, k => weights[k]));
-
-            model.eval();
-            var input = new[] { images["eval"] };
-            long count;
-            using (var first = model.Detect(input)[0]) count = first.Count;
-            Console.WriteLine($"detections ours={count} reference={evalReference["detections"]}");
-            double evalSeconds = Median(() => { foreach (var d in model.Detect(input)) d.Dispose(); }, warmup: 0, repeats: 3);
-            long evalPeak = BenchmarkReport.PeakResidentBytes();
-            BenchmarkReport.Result("r50_fpn_eval_800x1066", evalSeconds, evalReference["eval_seconds"], "s");
-            BenchmarkReport.Result("r50_fpn_eval_peak_rss", evalPeak / 1048576.0, evalReference["eval_peak_rss_bytes"] / 1048576.0, "MiB");
-
+            var C = CultureInfo.InvariantCulture;
+            if (phase == "eval")
+            {
+                model.eval();
+                var input = new[] { images["eval"] };
+                long count;
+                using (var first = model.Detect(input)[0]) count = first.Count;
+                double seconds = Median(() => { foreach (var d in model.Detect(input)) d.Dispose(); }, warmup: 0, repeats: 3);
+                Console.WriteLine(string.Create(C, $"detections {count}"));
+                Console.WriteLine(string.Create(C, $"eval_seconds {seconds}"));
+                Console.WriteLine(string.Create(C, $"eval_peak_rss_bytes {BenchmarkReport.PeakResidentBytes()}"));
+                return;
+            }
+            if (phase != "train") throw new ArgumentException($"{PhaseVariable} must be eval or train, got '{phase}'.");
             model.train();
             var trainImages = new[] { images["train0"], images["train1"] };
             var targets = new[] { Targets(), Targets() };
@@ -59,9 +110,8 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                 losses.Values.Aggregate((a, b) => a + b).backward();
                 optimizer.step();
             }, warmup: 1, repeats: 3);
-            long trainPeak = BenchmarkReport.PeakResidentBytes();
-            BenchmarkReport.Result("r50_fpn_train_step_batch2", stepSeconds, trainReference["train_step_seconds"], "s");
-            BenchmarkReport.Result("r50_fpn_train_peak_rss", trainPeak / 1048576.0, trainReference["train_peak_rss_bytes"] / 1048576.0, "MiB");
+            Console.WriteLine(string.Create(C, $"train_step_seconds {stepSeconds}"));
+            Console.WriteLine(string.Create(C, $"train_peak_rss_bytes {BenchmarkReport.PeakResidentBytes()}"));
         }
 
         // The same three objects as the reference script's targets().
@@ -84,7 +134,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             var samples = new List<double>();
             for (int i = 0; i < repeats; i++)
             {
-                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var watch = Stopwatch.StartNew();
                 action();
                 samples.Add(watch.Elapsed.TotalSeconds);
             }
