@@ -59,18 +59,33 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
         public static Dictionary<string, double> Run(string script, params string[] arguments)
         {
             string path = Path.Combine(TestUtilities.RepositoryPaths.ReferenceScripts, script);
-            var start = new ProcessStartInfo(TestUtilities.PythonReference.Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new ProcessStartInfo(TestUtilities.PythonReference.Interpreter);
             start.ArgumentList.Add(path);
             foreach (var a in arguments) start.ArgumentList.Add(a);
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start python");
+            return NameValueProcess.Run(start, script);
+        }
+    }
+
+    /// <summary>Runs a measuring process to its end and parses the "name value" lines (value a number) it prints.</summary>
+    public static class NameValueProcess
+    {
+        public static Dictionary<string, double> Run(ProcessStartInfo start, string what)
+        {
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + start.FileName);
             var stderr = process.StandardError.ReadToEndAsync();
-            var lines = new List<string>();
+            var values = new Dictionary<string, double>();
             string? line;
-            while ((line = process.StandardOutput.ReadLine()) != null) lines.Add(line);
+            while ((line = process.StandardOutput.ReadLine()) != null)
+            {
+                var parts = line.Split(' ', 2);
+                if (parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+                    values[parts[0]] = value;
+            }
             process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"{script} failed: {stderr.Result}");
-            return lines.Select(l => l.Split(' ', 2)).Where(p => p.Length == 2 && double.TryParse(p[1], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                        .ToDictionary(p => p[0], p => double.Parse(p[1], CultureInfo.InvariantCulture));
+            if (process.ExitCode != 0) throw new InvalidOperationException($"{what} failed: {stderr.Result}");
+            return values;
         }
     }
 }

@@ -56,24 +56,12 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
         private static Dictionary<string, double> RunPhaseProcess(string phase, string threads)
         {
             string host = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark's own executable is unknown");
-            var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new ProcessStartInfo(host);
             // Under "dotnet Benchmarks.dll" the host is dotnet itself and needs the assembly; the apphost does not.
             if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(ModelBenchmarks).Assembly.Location);
             foreach (var a in new[] { "model", "--threads", threads }) start.ArgumentList.Add(a);
             start.Environment[PhaseVariable] = phase;
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + host);
-            var stderr = process.StandardError.ReadToEndAsync();
-            var values = new Dictionary<string, double>();
-            string? line;
-            while ((line = process.StandardOutput.ReadLine()) != null)
-            {
-                var parts = line.Split(' ');
-                if (parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-                    values[parts[0]] = value;
-            }
-            process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"our {phase} phase failed: {stderr.Result}");
-            return values;
+            return NameValueProcess.Run(start, $"our {phase} phase");
         }
 
         /// <summary>One phase in this process, printed as "name value" lines with the reference script's names.</summary>
