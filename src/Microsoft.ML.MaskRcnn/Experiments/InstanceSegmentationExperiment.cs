@@ -107,6 +107,9 @@ namespace Microsoft.ML.MaskRcnn.Experiments
                     (model as IDisposable)?.Dispose();
                 }
                 TrialCompleted?.Invoke(this, trial);
+                // A trial's deadline is the experiment's: once it fires the budget is spent, even when the timer fired
+                // a fraction of a millisecond before the experiment clock says so.
+                if (trial.Status == TrialStatus.TimedOut) break;
             }
             return new ExperimentResult<TModel>(trials, best, bestModel);
         }
