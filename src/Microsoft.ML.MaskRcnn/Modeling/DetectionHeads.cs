@@ -37,9 +37,9 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             var deltas = new Tensor[features.Length];
             for (int i = 0; i < features.Length; i++)
             {
-                var t = conv.call(features[i]);
-                objectness[i] = cls_logits.call(t).MoveToOuterDisposeScope();
-                deltas[i] = bbox_pred.call(t).MoveToOuterDisposeScope();
+                using var hidden = conv.call(features[i]);
+                objectness[i] = cls_logits.call(hidden).MoveToOuterDisposeScope();
+                deltas[i] = bbox_pred.call(hidden).MoveToOuterDisposeScope();
             }
             return (objectness, deltas);
         }
@@ -113,8 +113,13 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = input;
-            foreach (var block in blocks) x = block.call(x);
+            var x = blocks[0].call(input);
+            for (int i = 1; i < blocks.Length; i++)
+            {
+                var next = blocks[i].call(x);
+                x.Dispose(); // released as soon as read, as Python would; autograd keeps what backward needs
+                x = next;
+            }
             return x.MoveToOuterDisposeScope();
         }
     }

@@ -49,11 +49,18 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             results[last] = layer_blocks[last].call(topDown);
             for (int level = last - 1; level >= 0; level--)
             {
+                // The lateral map is a convolution's fresh output that nothing else reads, so the sum can be written over
+                // it; the upsampled coarser level and the coarser sum are released at once (the next 3x3 convolution keeps
+                // what backward needs).
                 var lateral = inner_blocks[level].call(inputs[level]);
                 var size = lateral.shape.Skip(2).ToArray();
-                topDown = lateral + nn.functional.interpolate(topDown, size, mode: InterpolationMode.Nearest);
+                using (var upsampled = nn.functional.interpolate(topDown, size, mode: InterpolationMode.Nearest))
+                    lateral.add_(upsampled);
+                topDown.Dispose();
+                topDown = lateral;
                 results[level] = layer_blocks[level].call(topDown);
             }
+            topDown.Dispose();
             results[^1] = nn.functional.max_pool2d(results[last], 1, 2, 0);
             return results.Select(t => t.MoveToOuterDisposeScope()).ToArray();
         }
@@ -87,7 +94,9 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         public override Tensor[] forward(Tensor images)
         {
             using var scope = NewDisposeScope();
-            var features = fpn.call(body.call(images));
+            var stages = body.call(images);
+            var features = fpn.call(stages);
+            foreach (var stage in stages) stage.Dispose();
             return features.Select(t => t.MoveToOuterDisposeScope()).ToArray();
         }
     }

@@ -34,15 +34,39 @@ namespace Microsoft.ML.MaskRcnn.Modeling
 
         public override Tensor forward(Tensor input)
         {
-            if (input.dim() != 4)
-                throw new ArgumentException($"FrozenBatchNorm2d expects a 4-D (N,C,H,W) input; got [{string.Join(", ", input.shape)}].", nameof(input));
+            ValidateRank(input);
             using var scope = NewDisposeScope();
-            // Fold the four buffers into one scale and one shift. The multiply and the add stay separate operations,
-            // as in torchvision, so that results agree to the last bit (a fused multiply-add rounds differently, and
-            // through a 50-layer backbone that moves boxes by thousandths of a pixel).
+            var (scale, shift) = ScaleAndShift();
+            return (input * scale + shift).MoveToOuterDisposeScope();
+        }
+
+        /// <summary>
+        /// The same normalisation written over <paramref name="input"/>, which is returned. For a tensor nobody else reads,
+        /// such as a convolution's fresh output (convolutions keep their input for backward, not their output): it saves
+        /// the two full-size temporaries the out-of-place form allocates, with bit-identical results.
+        /// </summary>
+        internal Tensor ForwardInPlace(Tensor input)
+        {
+            ValidateRank(input);
+            using var scope = NewDisposeScope();
+            var (scale, shift) = ScaleAndShift();
+            return input.mul_(scale).add_(shift);
+        }
+
+        // Folds the four buffers into one scale and one shift, shaped to broadcast over (N, C, H, W). The multiply and the
+        // add stay separate operations, as in torchvision, so that results agree to the last bit (a fused multiply-add
+        // rounds differently, and through a 50-layer backbone that moves boxes by thousandths of a pixel).
+        private (Tensor scale, Tensor shift) ScaleAndShift()
+        {
             var scale = weight * (running_var + eps).rsqrt();
             var shift = bias - running_mean * scale;
-            return (input * scale.view(1, -1, 1, 1) + shift.view(1, -1, 1, 1)).MoveToOuterDisposeScope();
+            return (scale.view(1, -1, 1, 1), shift.view(1, -1, 1, 1));
+        }
+
+        private static void ValidateRank(Tensor input)
+        {
+            if (input.dim() != 4)
+                throw new ArgumentException($"FrozenBatchNorm2d expects a 4-D (N,C,H,W) input; got [{string.Join(", ", input.shape)}].", nameof(input));
         }
     }
 }

@@ -42,10 +42,10 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = bn1.call(conv1.call(input)).relu_();
-            x = bn2.call(conv2.call(x));
-            var identity = downsample is null ? input : downsample.call(input);
-            return x.add_(identity).relu_().MoveToOuterDisposeScope();
+            var x = ResidualBlocks.ConvThenNorm(conv1, bn1, input).relu_();
+            var y = ResidualBlocks.ConvThenNorm(conv2, bn2, x);
+            x.Dispose();
+            return ResidualBlocks.AddShortcut(y, input, downsample).MoveToOuterDisposeScope();
         }
     }
 
@@ -78,11 +78,37 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = bn1.call(conv1.call(input)).relu_();
-            x = bn2.call(conv2.call(x)).relu_();
-            x = bn3.call(conv3.call(x));
-            var identity = downsample is null ? input : downsample.call(input);
-            return x.add_(identity).relu_().MoveToOuterDisposeScope();
+            var x = ResidualBlocks.ConvThenNorm(conv1, bn1, input).relu_();
+            var y = ResidualBlocks.ConvThenNorm(conv2, bn2, x).relu_();
+            x.Dispose();
+            var z = ResidualBlocks.ConvThenNorm(conv3, bn3, y);
+            y.Dispose();
+            return ResidualBlocks.AddShortcut(z, input, downsample).MoveToOuterDisposeScope();
+        }
+    }
+
+    /// <summary>
+    /// What the residual blocks share. Each intermediate is released as soon as the next layer has read it, as Python's
+    /// reference counting does in torchvision: a dispose scope alone would keep every one of them until the block ends,
+    /// and in the frozen stages (no autograd graph to hold them) that is several full-resolution maps per block more at
+    /// the peak. Disposing a handle autograd still needs only drops our reference; the graph keeps the storage.
+    /// </summary>
+    internal static class ResidualBlocks
+    {
+        /// <summary>conv then norm; a frozen norm is applied in place on the convolution's own output.</summary>
+        internal static Tensor ConvThenNorm(nn.IModule<Tensor, Tensor> conv, nn.IModule<Tensor, Tensor> norm, Tensor input)
+        {
+            var convolved = conv.call(input);
+            if (norm is FrozenBatchNorm2d frozen) return frozen.ForwardInPlace(convolved);
+            using (convolved) return norm.call(convolved);
+        }
+
+        /// <summary>relu(residual + shortcut), the shortcut being the input itself or its 1x1 projection (conv, norm).</summary>
+        internal static Tensor AddShortcut(Tensor residual, Tensor input, Sequential? downsample)
+        {
+            if (downsample is null) return residual.add_(input).relu_();
+            using var projected = ConvThenNorm(downsample[0], downsample[1], input);
+            return residual.add_(projected).relu_();
         }
     }
 
@@ -137,9 +163,11 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             if (input.dim() != 4 || input.shape[1] != 3)
                 throw new ArgumentException($"The backbone expects a batch of RGB images [N, 3, H, W]; got [{string.Join(", ", input.shape)}].", nameof(input));
             using var scope = NewDisposeScope();
-            var x = bn1.call(conv1.call(input)).relu_();
-            x = nn.functional.max_pool2d(x, 3, 2, 1);
-            var c2 = layer1.call(x);
+            var stem = ResidualBlocks.ConvThenNorm(conv1, bn1, input).relu_();
+            var pooled = nn.functional.max_pool2d(stem, 3, 2, 1);
+            stem.Dispose();
+            var c2 = layer1.call(pooled);
+            pooled.Dispose();
             var c3 = layer2.call(c2);
             var c4 = layer3.call(c3);
             var c5 = layer4.call(c4);

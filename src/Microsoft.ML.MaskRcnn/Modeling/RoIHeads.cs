@@ -67,7 +67,9 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                 (proposals, matched, labels, regressionTargets) = SelectTrainingSamples(proposals, input.Targets);
             }
 
-            var boxFeatures = box_head.call(box_roi_pool.call(input.Features, proposals, input.ImageSizes));
+            Tensor boxFeatures;
+            using (var pooled = box_roi_pool.call(input.Features, proposals, input.ImageSizes))
+                boxFeatures = box_head.call(pooled);
             var (classLogits, boxRegression) = box_predictor.call(boxFeatures);
 
             if (training)
@@ -101,8 +103,12 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             return (result, losses);
         }
 
-        private Tensor MaskLogits(RoIHeadsInput input, Tensor[] boxes) =>
-            mask_predictor.call(mask_head.call(mask_roi_pool.call(input.Features, boxes, input.ImageSizes)));
+        private Tensor MaskLogits(RoIHeadsInput input, Tensor[] boxes)
+        {
+            using var pooled = mask_roi_pool.call(input.Features, boxes, input.ImageSizes);
+            using var features = mask_head.call(pooled);
+            return mask_predictor.call(features);
+        }
 
         private (Tensor[] proposals, Tensor[] matched, Tensor[] labels, Tensor[] regressionTargets) SelectTrainingSamples(
             Tensor[] proposals, IReadOnlyList<DetectionTarget> targets)
