@@ -23,7 +23,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             double scale = (double)(m + 2 * padding) / m;
             var padded = F.pad(masks, new[] { padding, padding, padding, padding });
             var expanded = ExpandBoxes(boxes, scale).to(ScalarType.Int64);
-            var corners = expanded.data<long>().ToArray();
+            var corners = TensorArrays.ToArray<long>(expanded);
             var pasted = new List<Tensor>((int)count);
             for (long i = 0; i < count; i++)
             {

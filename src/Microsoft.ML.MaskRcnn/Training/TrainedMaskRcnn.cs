@@ -58,11 +58,13 @@ namespace Microsoft.ML.MaskRcnn.Training
             int count = (int)detections.Count;
             var result = new List<InstancePrediction>(count);
             if (count == 0) return result;
-            var boxes = detections.Boxes.cpu().data<float>().ToArray();
-            var labels = detections.Labels.cpu().data<long>().ToArray();
-            var scores = detections.Scores.cpu().data<float>().ToArray();
-            using var binary = detections.BinaryMasks(Model.Options.MaskThreshold).to(ScalarType.Byte).cpu();
-            var masks = binary.data<byte>().ToArray();
+            var boxes = TensorArrays.ToArray<float>(detections.Boxes);
+            var labels = TensorArrays.ToArray<long>(detections.Labels);
+            var scores = TensorArrays.ToArray<float>(detections.Scores);
+            byte[] masks;
+            using (var binary = detections.BinaryMasks(Model.Options.MaskThreshold))
+            using (var bytes = binary.to(ScalarType.Byte))
+                masks = TensorArrays.ToArray<byte>(bytes);
             int plane = height * width;
             for (int i = 0; i < count; i++)
             {

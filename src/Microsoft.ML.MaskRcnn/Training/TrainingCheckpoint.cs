@@ -162,7 +162,7 @@ namespace Microsoft.ML.MaskRcnn.Training
         {
             using (state)
             {
-                var bytes = state.data<byte>().ToArray();
+                var bytes = TensorArrays.ToArray<byte>(state);
                 stream.Write(bytes);
             }
         }

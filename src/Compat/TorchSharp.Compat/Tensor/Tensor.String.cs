@@ -51,7 +51,8 @@ namespace TorchSharp
             {
                 using var scope = NewDisposeScope();
                 var flat = detach().cpu().to(ScalarType.Float64).contiguous().flatten();
-                return flat.data<double>().ToArray();
+                using var values = flat.data<double>();
+                return values.ToArray();
             }
 
             internal static bool IsFloating(ScalarType type) =>
