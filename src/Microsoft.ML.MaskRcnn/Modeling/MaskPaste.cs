@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -24,13 +23,15 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             var padded = F.pad(masks, new[] { padding, padding, padding, padding });
             var expanded = ExpandBoxes(boxes, scale).to(ScalarType.Int64);
             var corners = TensorArrays.ToArray<long>(expanded);
-            var pasted = new List<Tensor>((int)count);
+            // One output written mask by mask: stacking separately pasted images (torchvision) holds every image twice.
+            var pasted = torch.zeros(new[] { count, 1, imageHeight, imageWidth }, masks.dtype, masks.device);
             for (long i = 0; i < count; i++)
             {
                 long x0 = corners[4 * i], y0 = corners[4 * i + 1], x1 = corners[4 * i + 2], y1 = corners[4 * i + 3];
-                pasted.Add(PasteOne(padded[i, 0], x0, y0, x1, y1, imageHeight, imageWidth));
+                using var image = pasted[i, 0];
+                PasteOne(padded[i, 0], x0, y0, x1, y1, image);
             }
-            return torch.stack(pasted, 0).unsqueeze(1).MoveToOuterDisposeScope();
+            return pasted.MoveToOuterDisposeScope();
         }
 
         private static Tensor ExpandBoxes(Tensor boxes, double scale)
@@ -42,18 +43,18 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             return torch.stack(new[] { centreX - halfWidth, centreY - halfHeight, centreX + halfWidth, centreY + halfHeight }, 1);
         }
 
-        private static Tensor PasteOne(Tensor mask, long x0, long y0, long x1, long y1, long imageHeight, long imageWidth)
+        private static void PasteOne(Tensor mask, long x0, long y0, long x1, long y1, Tensor image)
         {
+            using var scope = NewDisposeScope();
+            long imageHeight = image.shape[0], imageWidth = image.shape[1];
             // torchvision's box size counts both end pixels (TO_REMOVE = 1).
             long width = Math.Max(x1 - x0 + 1, 1), height = Math.Max(y1 - y0 + 1, 1);
             var resized = F.interpolate(mask.expand(1, 1, -1, -1), new[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false)[0, 0];
-            var image = torch.zeros(new[] { imageHeight, imageWidth }, mask.dtype, mask.device);
             long left = Math.Max(x0, 0), right = Math.Min(x1 + 1, imageWidth);
             long top = Math.Max(y0, 0), bottom = Math.Min(y1 + 1, imageHeight);
             if (right > left && bottom > top)
                 image[TensorIndex.Slice(top, bottom), TensorIndex.Slice(left, right)] =
                     resized[TensorIndex.Slice(top - y0, bottom - y0), TensorIndex.Slice(left - x0, right - x0)];
-            return image;
         }
     }
 }
