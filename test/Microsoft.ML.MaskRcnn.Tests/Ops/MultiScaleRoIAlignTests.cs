@@ -79,6 +79,25 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
         }
 
         [TestMethod]
+        public void LevelsWithoutBoxesAreSkippedAndTheOthersGetTheDirectGradient()
+        {
+            // Two boxes of side 112 both map to P3 (see the FPN rule above): the other levels are not pooled at all, so
+            // backward allocates no all-zero gradient for them, and P3's gradient is RoIAlign's own.
+            using var scope = NewDisposeScope();
+            var features = Features().ToDictionary(kv => kv.Key, kv => kv.Value.clone().requires_grad_());
+            var boxes = torch.tensor(new float[] { 0, 0, 112, 112, 300, 200, 412, 312 }, new long[] { 2, 4 });
+            using var pooler = new MultiScaleRoIAlign(new[] { "0", "1", "2", "3" }, 7, 2);
+            pooler.call(features, new[] { boxes, torch.zeros(0, 4) }, ImageShapes).sum().backward();
+
+            var direct = Features()["1"].clone().requires_grad_();
+            var rois = torch.cat(new[] { torch.zeros(2, 1), boxes }, 1);
+            DetectionOps.roi_align(direct, rois, 7, 0.125, 2).sum().backward();
+            TensorAssert.Close(direct.grad!, features["1"].grad!, 0, "P3's gradient");
+            foreach (var name in new[] { "0", "2", "3" })
+                Assert.IsNull(features[name].grad, $"level {name} has no boxes and gets no gradient");
+        }
+
+        [TestMethod]
         public void WrongInputsAreNamed()
         {
             using var scope = NewDisposeScope();
