@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
-using System.Runtime.InteropServices;
 using Microsoft.ML.MaskRcnn.Modeling;
+using Microsoft.ML.MaskRcnn.TestUtilities;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -86,11 +86,11 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
             GC.WaitForPendingFinalizers();
             long handlesBefore = Tensor.TotalCount;
             var heap = new long[MeasuredIterations + 1];
-            heap[0] = HeapBytesInUse();
+            heap[0] = NativeHeap.BytesInUse();
             for (int i = 1; i <= MeasuredIterations; i++)
             {
                 iteration();
-                heap[i] = HeapBytesInUse();
+                heap[i] = NativeHeap.BytesInUse();
             }
             long handlesAfter = Tensor.TotalCount;
             var growth = Enumerable.Range(1, MeasuredIterations).Select(i => heap[i] - heap[i - 1]).OrderBy(d => d).ToArray();
@@ -99,22 +99,6 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
             Assert.AreEqual(handlesBefore, handlesAfter, $"each {what} must dispose every tensor handle it creates");
             Assert.IsTrue(median < AllowedMedianGrowthBytes, $"native memory in use grows by {median} bytes per {what} (median)");
             Assert.IsTrue(total < AllowedTotalGrowthBytes, $"native memory in use grew by {total / 1024} KiB over {MeasuredIterations} iterations of the {what}");
-        }
-
-        [StructLayout(LayoutKind.Sequential)]
-        private struct MallocInfo
-        {
-            public nuint arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks, keepcost;
-        }
-
-        [DllImport("libc", EntryPoint = "mallinfo2")]
-        private static extern MallocInfo MallInfo2();
-
-        // Bytes handed out by malloc: in the heap's arenas plus in separately mapped large blocks.
-        private static long HeapBytesInUse()
-        {
-            var info = MallInfo2();
-            return (long)(info.uordblks + info.hblkhd);
         }
     }
 }
