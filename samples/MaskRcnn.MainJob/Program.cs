@@ -1,5 +1,6 @@
 using System;
 using MaskRcnn.MainJob;
+using Microsoft.ML.MaskRcnn;
 
 // The README's main job: see MainJob.cs.
 if (Array.Exists(args, a => a is "--help" or "-h"))
@@ -19,6 +20,9 @@ catch (ArgumentException e)
 }
 try
 {
+    // The job trains: idle OpenMP threads must sleep rather than spin, or they take the data loader's core
+    // (Microsoft.ML.MaskRcnn.OpenMpWaitPolicy). Before any tensor exists; an OMP_WAIT_POLICY of the caller's is kept.
+    OpenMpWaitPolicy.UsePassiveUnlessSet();
     MainJob.Run(settings);
     return 0;
 }
