@@ -124,7 +124,7 @@ namespace Microsoft.ML.MaskRcnn.Training
                 RpnPreNmsTopNTrain = 1000, RpnPostNmsTopNTrain = 500, RpnPreNmsTopNTest = 500, RpnPostNmsTopNTest = 300,
                 BoxBatchSizePerImage = 64, RepresentationSize = 256, MaskHeadChannels = 32, MaskHeadLayers = 2,
             },
-            BatchSize = 4, LearningRate = 0.02, WarmupSteps = 50, MaxSteps = 2000,
+            BatchSize = 4, LearningRate = 0.02, WarmupSteps = 50, MaxSteps = 3000,
             Decay = LearningRateDecay.Cosine, GradientClipNorm = 10.0,
         };
 
