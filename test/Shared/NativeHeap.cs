@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.InteropServices;
 
 namespace Microsoft.ML.MaskRcnn.TestUtilities
@@ -22,6 +24,16 @@ namespace Microsoft.ML.MaskRcnn.TestUtilities
         {
             var info = MallInfo2();
             return (long)(info.uordblks + info.hblkhd);
+        }
+
+        /// <summary>
+        /// The median growth between consecutive samples of <see cref="BytesInUse"/>: a leak repeats every iteration and
+        /// shows here, where one-off growth (a cache filled once, the JIT's tiered recompilation) does not.
+        /// </summary>
+        public static long MedianGrowth(IReadOnlyList<long> samples)
+        {
+            var growth = Enumerable.Range(1, samples.Count - 1).Select(i => samples[i] - samples[i - 1]).OrderBy(d => d).ToArray();
+            return growth[growth.Length / 2];
         }
     }
 }

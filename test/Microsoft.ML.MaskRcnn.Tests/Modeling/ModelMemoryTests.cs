@@ -93,8 +93,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
                 heap[i] = NativeHeap.BytesInUse();
             }
             long handlesAfter = Tensor.TotalCount;
-            var growth = Enumerable.Range(1, MeasuredIterations).Select(i => heap[i] - heap[i - 1]).OrderBy(d => d).ToArray();
-            long median = growth[growth.Length / 2], total = heap[^1] - heap[0];
+            long median = NativeHeap.MedianGrowth(heap), total = heap[^1] - heap[0];
             Console.WriteLine($"{what}: {handlesAfter - handlesBefore} handles, heap in use {heap[0]} -> {heap[^1]} bytes, median growth {median} bytes per iteration");
             Assert.AreEqual(handlesBefore, handlesAfter, $"each {what} must dispose every tensor handle it creates");
             Assert.IsTrue(median < AllowedMedianGrowthBytes, $"native memory in use grows by {median} bytes per {what} (median)");
