@@ -14,11 +14,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NATIVE_BUILD="$ROOT/build/native"
 CONFIGURATION="${CONFIGURATION:-Release}"
 
-# Debian packages: the libtorch bridge (libtorch-dev, OpenBLAS so libtorch's BLAS is fast, CMake, g++),
-# the image codec (libpng-dev, libjpeg62-turbo-dev),
-# and, for tests and benchmarks only, Debian's Python torch/torchvision as the reference implementation.
-BUILD_PACKAGES=(libtorch-dev libopenblas0-pthread libpng-dev libjpeg62-turbo-dev cmake g++ make)
-REFERENCE_PACKAGES=(python3-torch python3-torchvision)
+# Debian packages: CMake and g++ for the product's native kernels and the image codec (libpng-dev,
+# libjpeg62-turbo-dev); libtorch itself comes from NuGet (TorchSharp-cpu) with the .NET restore.
+# For tests and benchmarks only, Debian's Python torch/torchvision (1.13/0.14) as the reference implementation.
+BUILD_PACKAGES=(libpng-dev libjpeg62-turbo-dev cmake g++ make)
+# OpenBLAS so that the reference's BLAS is fast (without it Debian's torch runs on the unoptimised reference BLAS).
+REFERENCE_PACKAGES=(python3-torch python3-torchvision libopenblas0-pthread)
 
 log() { printf '[build] %s\n' "$*" >&2; }
 

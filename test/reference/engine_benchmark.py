@@ -1,6 +1,6 @@
-"""PyTorch's timings for the binding benchmark: the same work as BindingBenchmarks.cs, same libtorch, same threads.
+"""PyTorch's timings for the engine benchmark: the same work as EngineBenchmarks.cs, same threads.
 
-usage: /usr/bin/python3 binding_benchmark.py THREADS
+usage: /usr/bin/python3 engine_benchmark.py THREADS
 Prints "case milliseconds" lines (median of repeated runs after warm-up).
 """
 import statistics
@@ -9,6 +9,7 @@ import time
 
 import torch
 import torch.nn.functional as F
+import torchvision
 from torch import nn
 
 torch.set_num_threads(int(sys.argv[1]))
@@ -48,6 +49,11 @@ def train_step():
 
 
 print("cnn_forward_backward", median_ms(train_step))
+
+with torch.no_grad():
+    resnet = torchvision.models.resnet50().eval()
+    image = torch.randn(1, 3, 800, 1088)
+    print("resnet50_forward", median_ms(lambda: resnet(image), warmup=2, repeats=5))
 
 small = torch.randn(16)
 print("tiny_add", median_ms(lambda: [small + small for _ in range(1000)]) / 1000)
