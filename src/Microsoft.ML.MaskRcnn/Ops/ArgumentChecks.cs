@@ -37,6 +37,9 @@ namespace Microsoft.ML.MaskRcnn.Ops
                 throw new ArgumentException($"{name} must have shape [{count}] ({what}), got {Format(shape)}.", name);
         }
 
+        /// <summary>True when both tensors live on the same device (type and index).</summary>
+        internal static bool SameDevice(Tensor a, Tensor b) => a.device_type == b.device_type && a.device_index == b.device_index;
+
         internal static string Format(long[] shape) => "[" + string.Join(", ", shape) + "]";
     }
 }

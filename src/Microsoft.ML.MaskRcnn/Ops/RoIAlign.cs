@@ -5,15 +5,23 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.MaskRcnn.Ops
 {
+    /// <summary>RoIAlign's parameters, as the kernels of both implementations take them.</summary>
+    internal readonly record struct RoIAlignParameters(double SpatialScale, long PooledHeight, long PooledWidth, long SamplingRatio, bool Aligned);
+
     public static partial class DetectionOps
     {
         /// <summary>
         /// RoIAlign (Mask R-CNN, section 3): average of bilinearly interpolated samples in each output bin, with no
-        /// rounding of box coordinates. Native, multi-threaded, differentiable with respect to <paramref name="input"/>
-        /// (calling backward() on a loss reaches the native backward kernel). Matches torchvision.ops.roi_align.
+        /// rounding of box coordinates. Differentiable with respect to <paramref name="input"/> (boxes are constants, as
+        /// in torchvision). Matches torchvision.ops.roi_align.
         /// </summary>
+        /// <remarks>
+        /// CPU tensors run the native multi-threaded kernels of libMaskRcnnOps.so, whose backward is a TorchSharp custom
+        /// autograd function; tensors on another device (CUDA), or any tensor when the library cannot be loaded, run an
+        /// implementation in ordinary tensor operations (RoIAlignTensorOps) with the same sampling rules.
+        /// </remarks>
         /// <param name="input">[N, C, H, W] feature maps, float32 or float64.</param>
-        /// <param name="boxes">[K, 5] rows (batch index, x1, y1, x2, y2) in image coordinates, dtype of <paramref name="input"/>.</param>
+        /// <param name="boxes">[K, 5] rows (batch index, x1, y1, x2, y2) in image coordinates, dtype and device of <paramref name="input"/>.</param>
         /// <param name="output_size">Output height and width (bins per RoI).</param>
         /// <param name="spatial_scale">Multiplies box coordinates into feature-map coordinates (1/stride).</param>
         /// <param name="sampling_ratio">Samples per bin along each axis; &lt;= 0 means adaptive: ceil(RoI size / output size).</param>
@@ -36,12 +44,21 @@ namespace Microsoft.ML.MaskRcnn.Ops
                     "pass a list of [L, 4] tensors for per-image boxes.", nameof(boxes));
             if (boxes.dtype != input.dtype)
                 throw new ArgumentException($"{nameof(boxes)} must have the dtype of input ({input.dtype}), got {boxes.dtype}.", nameof(boxes));
+            if (!ArgumentChecks.SameDevice(boxes, input))
+                throw new ArgumentException($"{nameof(boxes)} must be on the device of input ({input.device}), got {boxes.device}.", nameof(boxes));
             if (output_size.height <= 0 || output_size.width <= 0)
                 throw new ArgumentOutOfRangeException(nameof(output_size), $"The output size must be positive, got {output_size}.");
             if (!(spatial_scale > 0) || double.IsInfinity(spatial_scale))
                 throw new ArgumentOutOfRangeException(nameof(spatial_scale), $"The spatial scale must be positive and finite, got {spatial_scale}.");
-            var handle = OpsNative.mro_roi_align(input.Handle, boxes.Handle, spatial_scale, output_size.height, output_size.width, sampling_ratio, aligned);
-            return OpsNative.Result(handle, input, boxes);
+            if (inputShape[2] * inputShape[3] >= int.MaxValue)
+                throw new ArgumentException($"{nameof(input)} planes of 2^31 elements or more are not supported, got {ArgumentChecks.Format(inputShape)}.", nameof(input));
+            var p = new RoIAlignParameters(spatial_scale, output_size.height, output_size.width, sampling_ratio, aligned);
+            using var scope = NewDisposeScope();
+            // The native kernels check the batch indices themselves (a bad one would read foreign memory).
+            var result = UsesNativeKernels(input)
+                ? RoIAlignNative.Apply(input, boxes, p)
+                : RoIAlignTensorOps.Apply(input, boxes, p);
+            return result.MoveToOuterDisposeScope();
         }
 
         /// <summary>RoIAlign with a square output (see the [K, 5] overload).</summary>
@@ -62,6 +79,17 @@ namespace Microsoft.ML.MaskRcnn.Ops
         public static Tensor roi_align(Tensor input, IList<Tensor> boxes, long output_size, double spatial_scale = 1.0, long sampling_ratio = -1,
                                        bool aligned = false) =>
             roi_align(input, boxes, (output_size, output_size), spatial_scale, sampling_ratio, aligned);
+
+        /// <summary>Throws unless every boxes[:, 0] lies in [0, images) (NaN does not).</summary>
+        internal static void CheckBatchIndices(Tensor rois, long images)
+        {
+            if (rois.shape[0] == 0) return;
+            using var scope = NewDisposeScope();
+            var batch = rois.select(1, 0);
+            bool inRange = batch.ge(0).logical_and(batch.lt(images)).all().item<bool>();
+            if (!inRange)
+                throw new ArgumentException($"roi_align: boxes[:, 0] (batch index) must lie in [0, {images - 1}].", "boxes");
+        }
 
         /// <summary>Per-image boxes [L_i, 4] to rows (i, x1, y1, x2, y2) [sum L_i, 5].</summary>
         internal static Tensor BoxesToRois(IList<Tensor> boxes, string name)

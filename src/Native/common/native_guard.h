@@ -5,15 +5,8 @@
 // message (each library has its own copy, because this header is compiled into each one with
 // hidden visibility) and signalled by the return value: -1 for status functions, nullptr for
 // handle-returning functions. The managed side then reads the message with <lib>_last_error().
-//
-// Libraries that do not link libtorch (the image codec) define NATIVE_GUARD_NO_C10: they then
-// neither include c10 nor need its typeinfo. Every other library catches c10::Error separately
-// for its backtrace-free message (c10::Error is a std::exception, so nothing escapes either way).
+// No library of the repo includes a libtorch header or links libtorch, so this header has no c10 part.
 #pragma once
-
-#ifndef NATIVE_GUARD_NO_C10
-#include <c10/util/Exception.h>
-#endif
 
 #include <exception>
 #include <new>
@@ -42,14 +35,7 @@ int run(Body&& body) noexcept {
   try {
     body();
     return 0;
-  }
-#ifndef NATIVE_GUARD_NO_C10
-  catch (const c10::Error& e) {
-    // what_without_backtrace(): the backtrace is noise for a .NET user.
-    set_last_error(e.what_without_backtrace());
-  }
-#endif
-  catch (const std::bad_alloc&) {
+  } catch (const std::bad_alloc&) {
     set_last_error("out of memory");
   } catch (const std::exception& e) {
     set_last_error(e.what());

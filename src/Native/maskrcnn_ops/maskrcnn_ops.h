@@ -1,11 +1,11 @@
-// Detection kernels of Microsoft.ML.MaskRcnn (libMaskRcnnOps.so): RoIAlign and non-maximum suppression
-// over libtorch CPU tensors. The C ABI over these functions is in api.cpp; this header is internal.
+// Detection kernels of Microsoft.ML.MaskRcnn (libMaskRcnnOps.so): RoIAlign and non-maximum suppression over
+// contiguous CPU buffers. No libtorch header, no libtorch library: the managed side (src/Microsoft.ML.MaskRcnn/Ops)
+// checks the arguments, allocates every output as a TorchSharp tensor and passes data pointers and sizes. The C ABI
+// over these functions is in api.cpp; this header is internal.
 //
-// Numerics follow torchvision 0.14's CPU kernels operation by operation (same formulas, same order of
-// additions), so float32 results agree with torchvision to the last bit or close to it.
+// Numerics follow torchvision 0.14's CPU kernels operation by operation (same formulas, same order of additions), so
+// results agree with torchvision to the last bit or close to it.
 #pragma once
-
-#include <ATen/ATen.h>
 
 #include <cstdint>
 
@@ -13,15 +13,18 @@ namespace mro {
 
 // ---- non-maximum suppression (nms.cpp) ---------------------------------------------------------------
 
-// Greedy NMS: indices (int64) of the boxes kept, by decreasing score. boxes [N,4] (x1,y1,x2,y2), scores [N].
-// Ranking: decreasing score, equal scores by increasing index (as torchvision); NaN-scored boxes are dropped.
-at::Tensor nms(const at::Tensor& boxes, const at::Tensor& scores, double iou_threshold);
+// Greedy NMS. boxes [n, 4] (x1, y1, x2, y2), scores [n]. Writes the indices of the kept boxes, by decreasing score, to
+// keep[0 .. result) (keep has room for n) and returns their count. Ranking: decreasing score, equal scores by
+// increasing index (as torchvision); NaN-scored boxes are dropped.
+template <typename T>
+int64_t nms(const T* boxes, const T* scores, int64_t n, double iou_threshold, int64_t* keep, int num_threads);
 
-// NMS where a box can only suppress boxes with the same idxs value. Same ranking and output order as nms.
-at::Tensor batched_nms(const at::Tensor& boxes, const at::Tensor& scores, const at::Tensor& idxs,
-                       double iou_threshold);
+// NMS where a box can only suppress boxes of the same category. Same ranking and output order as nms.
+template <typename T>
+int64_t batched_nms(const T* boxes, const T* scores, const int64_t* categories, int64_t n, double iou_threshold,
+                    int64_t* keep, int num_threads);
 
-// ---- RoIAlign (roi_align.cpp, roi_align_autograd.cpp) ---------------------------------------------------
+// ---- RoIAlign (roi_align.cpp) ---------------------------------------------------------------------------
 
 struct RoIAlignParams {
   double spatial_scale;
@@ -31,18 +34,26 @@ struct RoIAlignParams {
   bool aligned;            // true: shift boxes by -0.5 pixel (Detectron2's pixel model)
 };
 
-// Checks input [N,C,H,W] and rois [K,5] (batch index, x1, y1, x2, y2) of the same floating type.
-void check_roi_align_arguments(const at::Tensor& input, const at::Tensor& rois, const RoIAlignParams& p);
+// Sizes of the feature maps [N, C, H, W].
+struct MapShape {
+  int64_t n, c, h, w;
+};
 
-// Forward kernel without autograd: [K, C, pooled_height, pooled_width].
-at::Tensor roi_align_forward(const at::Tensor& input, const at::Tensor& rois, const RoIAlignParams& p);
+// Throws std::invalid_argument naming the argument when the sizes or parameters are unusable, or when a box's batch
+// index (rois[:, 0]) is not in [0, N): such a box would read or write outside the feature maps.
+template <typename T>
+void check_roi_align_arguments(const MapShape& shape, const T* rois, int64_t k, const RoIAlignParams& p);
 
-// Gradient with respect to the input, [N, C, H, W], given the gradient of the output.
-at::Tensor roi_align_backward(const at::Tensor& grad_output, const at::Tensor& rois, const RoIAlignParams& p,
-                              at::IntArrayRef input_sizes);
+// Forward: input [N, C, H, W], rois [k, 5] (batch index, x1, y1, x2, y2) -> out [k, C, pooled_height, pooled_width].
+// Writes every element of out.
+template <typename T>
+void roi_align_forward(const T* input, const MapShape& shape, const T* rois, int64_t k, const RoIAlignParams& p,
+                       T* out, int num_threads);
 
-// Forward recorded in libtorch's autograd graph: backward() on anything computed from the result reaches
-// roi_align_backward. Gradients flow to input only (boxes are treated as constants, as in torchvision).
-at::Tensor roi_align_autograd(const at::Tensor& input, const at::Tensor& rois, const RoIAlignParams& p);
+// Backward: the gradient with respect to the input, grad_input [N, C, H, W], given grad_output [k, C, pooled_height,
+// pooled_width]. Writes every element of grad_input.
+template <typename T>
+void roi_align_backward(const T* grad_output, const T* rois, int64_t k, const RoIAlignParams& p, const MapShape& shape,
+                        T* grad_input, int num_threads);
 
 }  // namespace mro

@@ -8,8 +8,7 @@
 // arrays without branches and vectorises; (2) boxes are processed in blocks: the greedy pass runs inside a
 // block, then the block's kept boxes suppress all later boxes in parallel (the result is the sequential one,
 // since every box is still tested against every kept box ranked before it).
-#include <ATen/Parallel.h>
-
+// Over raw buffers: the caller (Ops/Nms.cs) has checked shapes and dtypes and allocated the output.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -18,6 +17,7 @@
 
 #include "maskrcnn_ops.h"
 #include "multiversion.h"
+#include "parallel.h"
 
 namespace mro {
 namespace {
@@ -27,10 +27,6 @@ constexpr int64_t kParallelWork = 32768;  // box pairs below which a sweep stays
 constexpr int64_t kGrain = 2048;          // boxes per parallel chunk
 
 // Largest T whose comparison "iou > t" decides exactly as torchvision's "(double)iou > threshold".
-// torchvision 0.14's batched_nms switches from one NMS over class-offset boxes to a per-class loop above this
-// many boxes on the CPU (boxes.numel() > 4000).
-constexpr int64_t kTorchvisionPerClassThreshold = 1000;
-
 template <typename T>
 T strict_threshold(double threshold) {
   T t = static_cast<T>(threshold);
@@ -99,7 +95,7 @@ void suppress(const RankedBoxes<T>& b, int64_t i, int64_t lo, int64_t hi, T t, u
 
 // Greedy NMS over ranked boxes; sets keep[r] = 1 for each kept rank r. May run sweeps in parallel.
 template <typename T>
-void greedy(const RankedBoxes<T>& b, T t, uint8_t* keep, bool allow_parallel) {
+void greedy(const RankedBoxes<T>& b, T t, uint8_t* keep, int num_threads) {
   const int64_t n = b.size();
   std::vector<uint8_t> removed(n, 0);
   std::vector<int64_t> kept_in_block;
@@ -117,65 +113,45 @@ void greedy(const RankedBoxes<T>& b, T t, uint8_t* keep, bool allow_parallel) {
       for (int64_t i : kept_in_block) suppress(b, i, lo, hi, t, removed.data());
     };
     const int64_t work = (n - end) * static_cast<int64_t>(kept_in_block.size());
-    if (allow_parallel && work >= kParallelWork)
-      at::parallel_for(end, n, kGrain, sweep);
+    if (num_threads > 1 && work >= kParallelWork)
+      parallel_for(end, n, kGrain, num_threads, sweep);
     else
       sweep(end, n);
   }
 }
 
-void check_boxes_and_scores(const char* op, const at::Tensor& boxes, const at::Tensor& scores) {
-  TORCH_CHECK(boxes.device().is_cpu(), op, ": boxes must be a CPU tensor");
-  TORCH_CHECK(boxes.dim() == 2 && boxes.size(1) == 4, op, ": boxes must have shape [N, 4], got ", boxes.sizes());
-  TORCH_CHECK(boxes.scalar_type() == at::kFloat || boxes.scalar_type() == at::kDouble, op,
-              ": boxes must be float32 or float64, got ", boxes.scalar_type());
-  TORCH_CHECK(scores.dim() == 1 && scores.size(0) == boxes.size(0), op, ": scores must have shape [", boxes.size(0),
-              "] (one score per box), got ", scores.sizes());
-  TORCH_CHECK(scores.scalar_type() == boxes.scalar_type(), op, ": scores must have the dtype of boxes (",
-              boxes.scalar_type(), "), got ", scores.scalar_type());
-  TORCH_CHECK(scores.device().is_cpu(), op, ": scores must be a CPU tensor");
-}
-
-// Rank order of the boxes with a non-NaN score: decreasing score, equal scores by increasing index. libtorch
-// sorts NaN above every number; those come first and are skipped.
+// Rank order of the boxes with a non-NaN score: decreasing score, equal scores by increasing index (a stable sort,
+// as libtorch's stable sort orders them; -0.0 and 0.0 are equal scores). NaN-scored boxes are left out.
 template <typename T>
-std::vector<int64_t> rank_order(const at::Tensor& scores) {
-  auto sorted = at::sort(scores, /*stable=*/true, /*dim=*/0, /*descending=*/true);
-  auto values = std::get<0>(sorted).contiguous();
-  auto order = std::get<1>(sorted).contiguous();
-  const T* v = values.data_ptr<T>();
-  const int64_t* o = order.data_ptr<int64_t>();
+std::vector<int64_t> rank_order(const T* scores, int64_t n) {
   std::vector<int64_t> ranked;
-  ranked.reserve(values.numel());
-  for (int64_t r = 0; r < values.numel(); ++r)
-    if (!std::isnan(v[r])) ranked.push_back(o[r]);
+  ranked.reserve(n);
+  for (int64_t i = 0; i < n; ++i)
+    if (!std::isnan(scores[i])) ranked.push_back(i);
+  std::stable_sort(ranked.begin(), ranked.end(), [scores](int64_t a, int64_t b) { return scores[a] > scores[b]; });
   return ranked;
 }
 
+}  // namespace
+
 template <typename T>
-at::Tensor nms_impl(const at::Tensor& boxes_in, const at::Tensor& scores, double iou_threshold) {
-  auto boxes = boxes_in.contiguous();
-  const T* data = boxes.data_ptr<T>();
-  std::vector<int64_t> ranked = rank_order<T>(scores);
+int64_t nms(const T* boxes, const T* scores, int64_t n, double iou_threshold, int64_t* keep_out, int num_threads) {
+  const std::vector<int64_t> ranked = rank_order(scores, n);
   RankedBoxes<T> b;
   b.reserve(ranked.size());
-  for (int64_t i : ranked) b.push(data + 4 * i, i);
+  for (int64_t i : ranked) b.push(boxes + 4 * i, i);
   std::vector<uint8_t> keep(b.size(), 0);
-  greedy(b, strict_threshold<T>(iou_threshold), keep.data(), /*allow_parallel=*/true);
-  std::vector<int64_t> result;
+  greedy(b, strict_threshold<T>(iou_threshold), keep.data(), num_threads);
+  int64_t kept = 0;
   for (int64_t r = 0; r < b.size(); ++r)
-    if (keep[r]) result.push_back(b.index[r]);
-  return at::tensor(result, at::kLong);
+    if (keep[r]) keep_out[kept++] = b.index[r];
+  return kept;
 }
 
 template <typename T>
-at::Tensor batched_nms_impl(const at::Tensor& boxes_in, const at::Tensor& scores, const at::Tensor& idxs_in,
-                            double iou_threshold) {
-  auto boxes = boxes_in.contiguous();
-  auto idxs = idxs_in.to(at::kLong).contiguous();
-  const T* data = boxes.data_ptr<T>();
-  const int64_t* category = idxs.data_ptr<int64_t>();
-  std::vector<int64_t> ranked = rank_order<T>(scores);
+int64_t batched_nms(const T* boxes, const T* scores, const int64_t* category, int64_t n, double iou_threshold,
+                    int64_t* keep_out, int num_threads) {
+  const std::vector<int64_t> ranked = rank_order(scores, n);
   const int64_t m = static_cast<int64_t>(ranked.size());
 
   // Ranks grouped by category, each group in rank order (stable sort by category).
@@ -200,52 +176,28 @@ at::Tensor batched_nms_impl(const at::Tensor& boxes_in, const at::Tensor& scores
       const int64_t begin = group_start[g], end = group_start[g + 1];
       b = RankedBoxes<T>();
       b.reserve(end - begin);
-      for (int64_t k = begin; k < end; ++k) b.push(data + 4 * ranked[by_category[k]], by_category[k]);
+      for (int64_t k = begin; k < end; ++k) b.push(boxes + 4 * ranked[by_category[k]], by_category[k]);
       keep.assign(b.size(), 0);
-      greedy(b, t, keep.data(), /*allow_parallel=*/groups == 1);
+      greedy(b, t, keep.data(), groups == 1 ? num_threads : 1);
       for (int64_t r = 0; r < b.size(); ++r)
         if (keep[r]) keep_rank[b.index[r]] = 1;  // here index holds the global rank
     }
   };
   if (groups > 1)
-    at::parallel_for(0, groups, 1, run_groups);
+    parallel_for(0, groups, 1, num_threads, run_groups);
   else
     run_groups(0, groups);
 
-  std::vector<int64_t> result;
+  // Kept boxes in global rank order. (Above 1000 boxes torchvision orders them differently; the caller re-sorts.)
+  int64_t kept = 0;
   for (int64_t r = 0; r < m; ++r)
-    if (keep_rank[r]) result.push_back(ranked[r]);
-  if (boxes_in.size(0) > kTorchvisionPerClassThreshold) {
-    // Above this size torchvision loops over classes and orders the kept boxes, taken in index order, with
-    // libtorch's unstable sort by score: the same call on the same input reproduces its order of equal scores.
-    std::sort(result.begin(), result.end());
-    auto kept = at::tensor(result, at::kLong);
-    auto order = std::get<1>(at::sort(scores.index_select(0, kept), /*stable=*/false, /*dim=*/0, /*descending=*/true));
-    return kept.index_select(0, order);
-  }
-  return at::tensor(result, at::kLong);
+    if (keep_rank[r]) keep_out[kept++] = ranked[r];
+  return kept;
 }
 
-}  // namespace
-
-at::Tensor nms(const at::Tensor& boxes, const at::Tensor& scores, double iou_threshold) {
-  check_boxes_and_scores("nms", boxes, scores);
-  if (boxes.size(0) == 0) return at::empty({0}, at::kLong);
-  return AT_DISPATCH_FLOATING_TYPES(boxes.scalar_type(), "nms",
-                                    [&] { return nms_impl<scalar_t>(boxes, scores, iou_threshold); });
-}
-
-at::Tensor batched_nms(const at::Tensor& boxes, const at::Tensor& scores, const at::Tensor& idxs,
-                       double iou_threshold) {
-  check_boxes_and_scores("batched_nms", boxes, scores);
-  TORCH_CHECK(idxs.dim() == 1 && idxs.size(0) == boxes.size(0), "batched_nms: idxs must have shape [",
-              boxes.size(0), "] (one category per box), got ", idxs.sizes());
-  TORCH_CHECK(at::isIntegralType(idxs.scalar_type(), /*includeBool=*/false),
-              "batched_nms: idxs must be an integer tensor, got ", idxs.scalar_type());
-  TORCH_CHECK(idxs.device().is_cpu(), "batched_nms: idxs must be a CPU tensor");
-  if (boxes.size(0) == 0) return at::empty({0}, at::kLong);
-  return AT_DISPATCH_FLOATING_TYPES(boxes.scalar_type(), "batched_nms",
-                                    [&] { return batched_nms_impl<scalar_t>(boxes, scores, idxs, iou_threshold); });
-}
+template int64_t nms<float>(const float*, const float*, int64_t, double, int64_t*, int);
+template int64_t nms<double>(const double*, const double*, int64_t, double, int64_t*, int);
+template int64_t batched_nms<float>(const float*, const float*, const int64_t*, int64_t, double, int64_t*, int);
+template int64_t batched_nms<double>(const double*, const double*, const int64_t*, int64_t, double, int64_t*, int);
 
 }  // namespace mro

@@ -4,9 +4,10 @@
 // run in parallel; each owns its buffer and its output planes, so backward needs no atomics and adds into
 // every gradient element in torchvision's order (RoI, bin, sample, tap). The set-up (interleaving, or
 // zeroing and writing back the gradient) costs one pass over the map, hence the kernel for many RoIs.
-#include <ATen/Parallel.h>
+#include <algorithm>
 
 #include "multiversion.h"
+#include "parallel.h"
 #include "roi_align_sampling.h"
 
 namespace mro {
@@ -155,9 +156,9 @@ struct RoisByImage {
 
 // Runs kernel over every (image, channel block) unit in parallel, each thread with its own buffer.
 template <typename T, typename Prepare, typename Kernel>
-void run_units(int64_t images, int64_t channels, int64_t hw, Prepare prepare, Kernel kernel) {
+void run_units(int64_t images, int64_t channels, int64_t hw, int num_threads, Prepare prepare, Kernel kernel) {
   const int64_t blocks = (channels + kBlock - 1) / kBlock;
-  at::parallel_for(0, images * blocks, 1, [&](int64_t u0, int64_t u1) {
+  parallel_for(0, images * blocks, 1, num_threads, [&](int64_t u0, int64_t u1) {
     std::vector<T> buffer(hw * kBlock);
     for (int64_t unit = u0; unit < u1; ++unit) {
       Unit<T> u = prepare(unit / blocks, (unit % blocks) * kBlock);
@@ -170,11 +171,11 @@ void run_units(int64_t images, int64_t channels, int64_t hw, Prepare prepare, Ke
 }  // namespace
 
 template <typename T>
-void roi_align_forward_blocked(const at::Tensor& input, const T* rois, int64_t k, const RoIAlignParams& p, T* out) {
-  const int64_t images = input.size(0), channels = input.size(1), height = input.size(2), width = input.size(3);
+void roi_align_forward_blocked(const T* x, const MapShape& shape, const T* rois, int64_t k, const RoIAlignParams& p,
+                               T* out, int num_threads) {
+  const int64_t images = shape.n, channels = shape.c, height = shape.h, width = shape.w;
   const RoisByImage groups(rois, k, images);
-  const T* x = input.data_ptr<T>();
-  run_units<T>(images, channels, height * width, [&](int64_t image, int64_t c0) {
+  run_units<T>(images, channels, height * width, num_threads, [&](int64_t image, int64_t c0) {
     Unit<T> u{};
     u.p = &p;
     u.rois = rois;
@@ -194,13 +195,11 @@ void roi_align_forward_blocked(const at::Tensor& input, const T* rois, int64_t k
 }
 
 template <typename T>
-void roi_align_backward_blocked(const at::Tensor& grad, const T* rois, int64_t k, const RoIAlignParams& p,
-                                at::Tensor& grad_input) {
-  const int64_t images = grad_input.size(0), channels = grad_input.size(1);
-  const int64_t height = grad_input.size(2), width = grad_input.size(3);
+void roi_align_backward_blocked(const T* grad, const T* rois, int64_t k, const RoIAlignParams& p, const MapShape& shape,
+                                T* gi, int num_threads) {
+  const int64_t images = shape.n, channels = shape.c, height = shape.h, width = shape.w;
   const RoisByImage groups(rois, k, images);
-  T* gi = grad_input.data_ptr<T>();
-  run_units<T>(images, channels, height * width, [&](int64_t image, int64_t c0) {
+  run_units<T>(images, channels, height * width, num_threads, [&](int64_t image, int64_t c0) {
     Unit<T> u{};
     u.p = &p;
     u.rois = rois;
@@ -212,11 +211,11 @@ void roi_align_backward_blocked(const at::Tensor& grad, const T* rois, int64_t k
     u.height = height;
     u.width = width;
     u.out = gi + (image * channels + c0) * height * width;
-    u.grad = grad.data_ptr<T>();
-    u.sn = grad.stride(0);
-    u.sc = grad.stride(1);
-    u.sh = grad.stride(2);
-    u.sw = grad.stride(3);
+    u.grad = grad;  // contiguous [k, C, PH, PW]
+    u.sw = 1;
+    u.sh = p.pooled_width;
+    u.sc = p.pooled_height * p.pooled_width;
+    u.sn = channels * u.sc;
     return u;
   }, [](const Unit<T>& u) {
     if (u.count > 0) {
@@ -227,12 +226,13 @@ void roi_align_backward_blocked(const at::Tensor& grad, const T* rois, int64_t k
   });
 }
 
-template void roi_align_forward_blocked<float>(const at::Tensor&, const float*, int64_t, const RoIAlignParams&, float*);
-template void roi_align_forward_blocked<double>(const at::Tensor&, const double*, int64_t, const RoIAlignParams&,
-                                                double*);
-template void roi_align_backward_blocked<float>(const at::Tensor&, const float*, int64_t, const RoIAlignParams&,
-                                                at::Tensor&);
-template void roi_align_backward_blocked<double>(const at::Tensor&, const double*, int64_t, const RoIAlignParams&,
-                                                 at::Tensor&);
+template void roi_align_forward_blocked<float>(const float*, const MapShape&, const float*, int64_t,
+                                               const RoIAlignParams&, float*, int);
+template void roi_align_forward_blocked<double>(const double*, const MapShape&, const double*, int64_t,
+                                                const RoIAlignParams&, double*, int);
+template void roi_align_backward_blocked<float>(const float*, const float*, int64_t, const RoIAlignParams&,
+                                                const MapShape&, float*, int);
+template void roi_align_backward_blocked<double>(const double*, const double*, int64_t, const RoIAlignParams&,
+                                                 const MapShape&, double*, int);
 
 }  // namespace mro

@@ -5,8 +5,6 @@
 // operations exactly.
 #pragma once
 
-#include <ATen/ATen.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -161,16 +159,19 @@ struct Divider {
 
 }  // namespace detail
 
-// Layout kernels (roi_align_planar.cpp, roi_align_blocked.cpp). rois: [K, 5] contiguous.
+// Layout kernels (roi_align_planar.cpp, roi_align_blocked.cpp). rois: [K, 5] contiguous, batch indices checked.
+// The forward kernels write every element of out; the backward kernels every element of grad_input.
 template <typename T>
-void roi_align_forward_planar(const at::Tensor& input, const T* rois, int64_t k, const RoIAlignParams& p, T* out);
+void roi_align_forward_planar(const T* input, const MapShape& shape, const T* rois, int64_t k, const RoIAlignParams& p,
+                              T* out, int num_threads);
 template <typename T>
-void roi_align_backward_planar(const at::Tensor& grad, const T* rois, int64_t k, const RoIAlignParams& p,
-                               at::Tensor& grad_input);
+void roi_align_backward_planar(const T* grad, const T* rois, int64_t k, const RoIAlignParams& p, const MapShape& shape,
+                               T* grad_input, int num_threads);
 template <typename T>
-void roi_align_forward_blocked(const at::Tensor& input, const T* rois, int64_t k, const RoIAlignParams& p, T* out);
+void roi_align_forward_blocked(const T* input, const MapShape& shape, const T* rois, int64_t k, const RoIAlignParams& p,
+                               T* out, int num_threads);
 template <typename T>
-void roi_align_backward_blocked(const at::Tensor& grad, const T* rois, int64_t k, const RoIAlignParams& p,
-                                at::Tensor& grad_input);
+void roi_align_backward_blocked(const T* grad, const T* rois, int64_t k, const RoIAlignParams& p, const MapShape& shape,
+                                T* grad_input, int num_threads);
 
 }  // namespace mro
