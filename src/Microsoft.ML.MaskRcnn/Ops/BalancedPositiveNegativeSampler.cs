@@ -42,7 +42,8 @@ namespace Microsoft.ML.MaskRcnn.Ops
         /// Selects examples in each image (torchvision's <c>__call__</c>).
         /// </summary>
         /// <param name="matched_idxs">Per image, [N] labels or match codes: &gt;= 1 positive, 0 negative, &lt; 0 ignored.</param>
-        /// <returns>Per image, uint8 [N] masks of the selected positives and of the selected negatives.</returns>
+        /// <returns>Per image, bool [N] masks of the selected positives and of the selected negatives. (torchvision's are
+        /// uint8, a relic of PyTorch before bool tensors; TorchSharp 0.107's <c>torch.where(condition)</c> takes bool only.)</returns>
         public (Tensor[] positive, Tensor[] negative) call(IList<Tensor> matched_idxs)
         {
             ArgumentChecks.NotNull(matched_idxs, nameof(matched_idxs));
@@ -52,7 +53,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
             {
                 var matched = matched_idxs[i] ?? throw new ArgumentException($"{nameof(matched_idxs)}[{i}] is null.", nameof(matched_idxs));
                 if (matched.dim() != 1)
-                    throw new ArgumentException($"{nameof(matched_idxs)}[{i}] must be 1-D, got {ArgumentChecks.Format(matched.shape)}.", nameof(matched_idxs));
+                    throw new ArgumentException($"{nameof(matched_idxs)}[{i}] must be 1-D, got {ArgumentChecks.Format(matched.Sizes())}.", nameof(matched_idxs));
                 using var scope = NewDisposeScope();
                 var positive = torch.where(matched >= 1)[0];
                 var negative = torch.where(matched == 0)[0];
@@ -68,8 +69,8 @@ namespace Microsoft.ML.MaskRcnn.Ops
 
         private static Tensor Mask(Tensor like, Tensor indices)
         {
-            var mask = torch.zeros_like(like, dtype: ScalarType.Byte);
-            mask.index_put_(1, TensorIndex.Tensor(indices));
+            var mask = torch.zeros_like(like, dtype: ScalarType.Bool);
+            mask.index_put_(true, TensorIndex.Tensor(indices));
             return mask;
         }
     }

@@ -40,7 +40,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
             if (reference_boxes.Count != proposals.Count)
                 throw new ArgumentException($"{nameof(reference_boxes)} has {reference_boxes.Count} images but {nameof(proposals)} has {proposals.Count}.", nameof(proposals));
             using var scope = NewDisposeScope();
-            var counts = reference_boxes.Select(b => b.shape[0]).ToArray();
+            var counts = reference_boxes.Select(b => b.Sizes()[0]).ToArray();
             var targets = encode_single(torch.cat(reference_boxes, 0), torch.cat(proposals, 0));
             var parts = targets.split(counts, 0);
             foreach (var p in parts) p.MoveToOuterDisposeScope();
@@ -52,8 +52,8 @@ namespace Microsoft.ML.MaskRcnn.Ops
         {
             ArgumentChecks.Boxes(reference_boxes, nameof(reference_boxes));
             ArgumentChecks.Boxes(proposals, nameof(proposals));
-            if (reference_boxes.shape[0] != proposals.shape[0])
-                throw new ArgumentException($"{nameof(reference_boxes)} has {reference_boxes.shape[0]} boxes but {nameof(proposals)} has {proposals.shape[0]}.", nameof(proposals));
+            if (reference_boxes.Sizes()[0] != proposals.Sizes()[0])
+                throw new ArgumentException($"{nameof(reference_boxes)} has {reference_boxes.Sizes()[0]} boxes but {nameof(proposals)} has {proposals.Sizes()[0]}.", nameof(proposals));
             using var scope = NewDisposeScope();
             // torchvision turns the weights into a tensor of the boxes' dtype first: round them the same way.
             var w = torch.tensor(new[] { Weights.wx, Weights.wy, Weights.ww, Weights.wh }, dtype: reference_boxes.dtype);
@@ -87,7 +87,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
             ArgumentChecks.NotNull(rel_codes, nameof(rel_codes));
             ArgumentChecks.NotNull(boxes, nameof(boxes));
             using var scope = NewDisposeScope();
-            long total = boxes.Sum(b => b.shape[0]);
+            long total = boxes.Sum(b => b.Sizes()[0]);
             var codes = total > 0 ? rel_codes.reshape(total, -1) : rel_codes;
             var predicted = decode_single(codes, torch.cat(boxes, 0));
             if (total > 0) predicted = predicted.reshape(total, -1, 4);
@@ -102,9 +102,9 @@ namespace Microsoft.ML.MaskRcnn.Ops
         {
             ArgumentChecks.NotNull(rel_codes, nameof(rel_codes));
             ArgumentChecks.Boxes(boxes, nameof(boxes));
-            var codeShape = rel_codes.shape;
-            if (codeShape.Length != 2 || codeShape[1] % 4 != 0 || codeShape[0] != boxes.shape[0])
-                throw new ArgumentException($"{nameof(rel_codes)} must have shape [{boxes.shape[0]}, 4k] (one row per box), got {ArgumentChecks.Format(codeShape)}.", nameof(rel_codes));
+            var codeShape = rel_codes.Sizes();
+            if (codeShape.Length != 2 || codeShape[1] % 4 != 0 || codeShape[0] != boxes.Sizes()[0])
+                throw new ArgumentException($"{nameof(rel_codes)} must have shape [{boxes.Sizes()[0]}, 4k] (one row per box), got {ArgumentChecks.Format(codeShape)}.", nameof(rel_codes));
             using var scope = NewDisposeScope();
             var b = boxes.to(rel_codes.dtype);
             var (x1, y1, x2, y2) = Columns(b);

@@ -63,7 +63,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
         public static Tensor clip_boxes_to_image(Tensor boxes, (long height, long width) size)
         {
             ArgumentChecks.NotNull(boxes, nameof(boxes));
-            var shape = boxes.shape;
+            var shape = boxes.Sizes();
             if (shape.Length == 0 || shape[^1] != 4)
                 throw new ArgumentException($"{nameof(boxes)} must have shape [..., 4], got {ArgumentChecks.Format(shape)}.", nameof(boxes));
             if (size.height < 0 || size.width < 0)
@@ -90,7 +90,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
         public static Tensor box_convert(Tensor boxes, BoxFormat in_fmt, BoxFormat out_fmt)
         {
             ArgumentChecks.NotNull(boxes, nameof(boxes));
-            var shape = boxes.shape;
+            var shape = boxes.Sizes();
             if (shape.Length == 0 || shape[^1] != 4)
                 throw new ArgumentException($"{nameof(boxes)} must have shape [..., 4], got {ArgumentChecks.Format(shape)}.", nameof(boxes));
             if (!Enum.IsDefined(in_fmt)) throw new ArgumentOutOfRangeException(nameof(in_fmt));

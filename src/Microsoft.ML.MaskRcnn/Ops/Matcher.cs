@@ -44,7 +44,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
         public Tensor call(Tensor match_quality_matrix)
         {
             ArgumentChecks.NotNull(match_quality_matrix, nameof(match_quality_matrix));
-            var shape = match_quality_matrix.shape;
+            var shape = match_quality_matrix.Sizes();
             if (shape.Length != 2)
                 throw new ArgumentException($"{nameof(match_quality_matrix)} must have shape [M ground truths, N predictions], got {ArgumentChecks.Format(shape)}.", nameof(match_quality_matrix));
             if (shape[0] == 0)

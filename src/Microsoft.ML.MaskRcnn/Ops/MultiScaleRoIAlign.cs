@@ -86,7 +86,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
             for (int i = 0; i < features.Length; i++)
                 if (!x.TryGetValue(featmapNames[i], out features[i]!) || features[i] is null)
                     throw new ArgumentException($"{nameof(x)} has no feature map named '{featmapNames[i]}'.", nameof(x));
-            long batch = features[0].shape[0];
+            long batch = features[0].size(0);
             ArgumentChecks.NotNull(boxes, nameof(boxes));
             if (boxes.Count != batch)
                 throw new ArgumentException($"{nameof(boxes)} must hold one [L, 4] tensor per image: the features have {batch} images, {nameof(boxes)} has {boxes.Count}.", nameof(boxes));
@@ -99,13 +99,13 @@ namespace Microsoft.ML.MaskRcnn.Ops
 
             var levels = MapLevels(boxes);
             var first = features[0];
-            var result = torch.zeros(new[] { rois.shape[0], first.shape[1], OutputSize.height, OutputSize.width }, dtype: first.dtype, device: first.device);
+            var result = torch.zeros(new[] { rois.Sizes()[0], first.Sizes()[1], OutputSize.height, OutputSize.width }, dtype: first.dtype, device: first.device);
             for (int level = 0; level < features.Length; level++)
             {
                 var inLevel = torch.where(levels == level)[0];
                 // A level without boxes adds nothing to the result, but its RoIAlign would still cost a full-size zero
                 // gradient for that feature map in backward (111 MiB for P2 at 800x1088, batch 2); torchvision pays it.
-                if (inLevel.shape[0] == 0) continue;
+                if (inLevel.Sizes()[0] == 0) continue;
                 var pooled = DetectionOps.roi_align(features[level], rois[inLevel], OutputSize, scales![level], SamplingRatio);
                 result.index_put_(pooled.to(result.dtype), TensorIndex.Tensor(inLevel));
             }
@@ -136,7 +136,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
         // 2^round(log2(feature height / image height)), rounded in float32 as torchvision does.
         private static double InferScale(Tensor feature, long imageHeight)
         {
-            var shape = feature.shape;
+            var shape = feature.Sizes();
             if (shape.Length != 4) throw new ArgumentException($"Feature maps must have shape [N, C, H, W], got {ArgumentChecks.Format(shape)}.", "x");
             double approx = (double)shape[^2] / imageHeight;
             using var t = torch.tensor((float)approx);

@@ -56,7 +56,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
         public static Tensor batched_nms(Tensor boxes, Tensor scores, Tensor idxs, double iou_threshold)
         {
             CheckBoxesAndScores(boxes, scores);
-            ArgumentChecks.PerBox(idxs, boxes.shape[0], nameof(idxs), "one category per box");
+            ArgumentChecks.PerBox(idxs, boxes.Sizes()[0], nameof(idxs), "one category per box");
             var dtype = idxs.dtype;
             if (dtype != ScalarType.Int64 && dtype != ScalarType.Int32 && dtype != ScalarType.Int16 && dtype != ScalarType.Int8 && dtype != ScalarType.Byte)
                 throw new ArgumentException($"{nameof(idxs)} must be an integer tensor, got {dtype}.", nameof(idxs));
@@ -66,7 +66,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
             var keep = UsesNativeKernels(boxes)
                 ? NmsNative.Nms(boxes, scores, idxs, iou_threshold)
                 : NmsTensorOps.Nms(boxes, scores, idxs, iou_threshold);
-            if (boxes.shape[0] > TorchvisionPerClassThreshold)
+            if (boxes.Sizes()[0] > TorchvisionPerClassThreshold)
             {
                 // torchvision: keep_indices = where(keep_mask)[0]; keep_indices[scores[keep_indices].sort(descending=True)[1]]
                 var kept = keep.sort(dim: 0).Values;
@@ -86,7 +86,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
         {
             ArgumentChecks.Boxes(boxes, nameof(boxes));
             ArgumentChecks.Float32Or64(boxes, nameof(boxes));
-            ArgumentChecks.PerBox(scores, boxes.shape[0], nameof(scores), "one score per box");
+            ArgumentChecks.PerBox(scores, boxes.Sizes()[0], nameof(scores), "one score per box");
             if (scores.dtype != boxes.dtype)
                 throw new ArgumentException($"{nameof(scores)} must have the dtype of boxes ({boxes.dtype}), got {scores.dtype}.", nameof(scores));
             if (!ArgumentChecks.SameDevice(scores, boxes))
@@ -104,7 +104,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
             var b = boxes.detach().contiguous();
             var s = scores.detach().contiguous();
             var c = categories?.to(ScalarType.Int64).contiguous();
-            long n = b.shape[0];
+            long n = b.Sizes()[0];
             var keep = torch.empty(n, dtype: ScalarType.Int64);
             var (bp, sp, kp) = (OpsNative.Data(b), OpsNative.Data(s), OpsNative.Data(keep));
             bool f32 = b.dtype == ScalarType.Float32;

@@ -32,7 +32,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
             using var scope = NewDisposeScope();
             var device = boxes.device;
             var ranked = RankOrder(scores.detach());
-            long m = ranked.shape[0];
+            long m = ranked.Sizes()[0];
             if (m == 0) return torch.empty(0, dtype: ScalarType.Int64, device: device).MoveToOuterDisposeScope();
 
             var b = boxes.detach().index_select(0, ranked);
@@ -104,7 +104,11 @@ namespace Microsoft.ML.MaskRcnn.Ops
             // row (higher-ranked) box as the first operand; w = std::max(0, xx2 - xx1).
             static Tensor Max(Tensor a, Tensor b) => torch.where(a.lt(b), b, a);
             static Tensor Min(Tensor a, Tensor b) => torch.where(b.lt(a), b, a);
-            static Tensor PositivePart(Tensor d) => torch.where(d.gt(0), d, torch.zeros_like(d));
+            static Tensor PositivePart(Tensor d)
+            {
+                var zero = torch.zeros_like(d);
+                return torch.where(d.gt(zero), d, zero);
+            }
             Tensor R(Tensor v) => v.unsqueeze(1);
             Tensor C(Tensor v) => v.unsqueeze(0);
             var xx1 = Max(R(rows.X1), C(columns.X1));

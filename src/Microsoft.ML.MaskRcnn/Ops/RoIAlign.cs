@@ -32,12 +32,12 @@ namespace Microsoft.ML.MaskRcnn.Ops
                                        long sampling_ratio = -1, bool aligned = false)
         {
             ArgumentChecks.NotNull(input, nameof(input));
-            var inputShape = input.shape;
+            var inputShape = input.Sizes();
             if (inputShape.Length != 4)
                 throw new ArgumentException($"{nameof(input)} must have shape [N, C, H, W], got {ArgumentChecks.Format(inputShape)}.", nameof(input));
             ArgumentChecks.Float32Or64(input, nameof(input));
             ArgumentChecks.NotNull(boxes, nameof(boxes));
-            var boxesShape = boxes.shape;
+            var boxesShape = boxes.Sizes();
             if (boxesShape.Length != 2 || boxesShape[1] != 5)
                 throw new ArgumentException(
                     $"{nameof(boxes)} must have shape [K, 5] (batch index, x1, y1, x2, y2), got {ArgumentChecks.Format(boxesShape)}; " +
@@ -83,10 +83,11 @@ namespace Microsoft.ML.MaskRcnn.Ops
         /// <summary>Throws unless every boxes[:, 0] lies in [0, images) (NaN does not).</summary>
         internal static void CheckBatchIndices(Tensor rois, long images)
         {
-            if (rois.shape[0] == 0) return;
+            if (rois.Sizes()[0] == 0) return;
             using var scope = NewDisposeScope();
             var batch = rois.select(1, 0);
-            bool inRange = batch.ge(0).logical_and(batch.lt(images)).all().item<bool>();
+            using Scalar zero = 0.0.ToScalar(), end = ((double)images).ToScalar();
+            bool inRange = batch.ge(zero).logical_and(batch.lt(end)).all().item<bool>();
             if (!inRange)
                 throw new ArgumentException($"roi_align: boxes[:, 0] (batch index) must lie in [0, {images - 1}].", "boxes");
         }
@@ -102,7 +103,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
             {
                 var b = boxes[i];
                 if (b is null) throw new ArgumentException($"{name}[{i}] is null.", name);
-                var shape = b.shape;
+                var shape = b.Sizes();
                 if (shape.Length != 2 || shape[1] != 4)
                     throw new ArgumentException($"{name}[{i}] must have shape [L, 4], got {ArgumentChecks.Format(shape)}.", name);
                 ids[i] = torch.full_like(b.narrow(1, 0, 1), i);

@@ -29,8 +29,8 @@ namespace Microsoft.ML.MaskRcnn.Ops
         /// <summary>Forward kernel: [K, C, PH, PW] from contiguous CPU input [N, C, H, W] and rois [K, 5].</summary>
         internal static Tensor Forward(Tensor input, Tensor rois, RoIAlignParameters p)
         {
-            var s = input.shape;
-            long k = rois.shape[0];
+            var s = input.Sizes();
+            long k = rois.Sizes()[0];
             var output = torch.empty(new[] { k, s[1], p.PooledHeight, p.PooledWidth }, dtype: input.dtype);
             var (x, r, o) = (OpsNative.Data(input), OpsNative.Data(rois), OpsNative.Data(output));
             int status = input.dtype == ScalarType.Float32
@@ -50,10 +50,10 @@ namespace Microsoft.ML.MaskRcnn.Ops
         {
             using var scope = NewDisposeScope();
             var g = gradOutput.contiguous();
-            long k = rois.shape[0];
+            long k = rois.Sizes()[0];
             var expected = new[] { k, inputShape[1], p.PooledHeight, p.PooledWidth };
-            if (!g.shape.AsSpan().SequenceEqual(expected))
-                throw new ArgumentException($"roi_align backward: grad_output must have shape {ArgumentChecks.Format(expected)}, got {ArgumentChecks.Format(g.shape)}.");
+            if (!g.Sizes().AsSpan().SequenceEqual(expected))
+                throw new ArgumentException($"roi_align backward: grad_output must have shape {ArgumentChecks.Format(expected)}, got {ArgumentChecks.Format(g.Sizes())}.");
             var gradInput = torch.empty(inputShape, dtype: g.dtype);
             var (gp, r, gi) = (OpsNative.Data(g), OpsNative.Data(rois), OpsNative.Data(gradInput));
             var s = inputShape;
@@ -101,7 +101,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
             var rois = (Tensor)vars[1];
             ctx.save_for_backward(new List<Tensor> { rois });
             ctx.save_data(ParametersKey, (RoIAlignParameters)vars[2]);
-            ctx.save_data(ShapeKey, input.shape);
+            ctx.save_data(ShapeKey, input.Sizes());
             // An undefined gradient arrives as such (backward returns an undefined one): TorchSharp would otherwise fill
             // it from a cached tensor that this op's dispose scope has already freed.
             ctx.set_materialize_grads(false);

@@ -31,10 +31,10 @@ namespace Microsoft.ML.MaskRcnn.Ops
         /// <summary>roi_align on checked arguments (any device). Gradients flow to input only.</summary>
         internal static Tensor Apply(Tensor input, Tensor boxes, RoIAlignParameters p)
         {
-            var s = input.shape;
-            long n = s[0], c = s[1], h = s[2], w = s[3], k = boxes.shape[0];
+            long n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3), k = boxes.size(0);
             DetectionOps.CheckBatchIndices(boxes, n);
             using var scope = NewDisposeScope();
+            using var s = new ScalarCache();
             var rois = boxes.detach();  // constants: no gradient reaches the boxes (as in torchvision)
             var dtype = input.dtype;
             var device = input.device;
@@ -48,11 +48,11 @@ namespace Microsoft.ML.MaskRcnn.Ops
             if (k == 0 || c == 0)
             {
                 // Empty, but still computed from the table, so that the result is connected to input for autograd.
-                var none = table.index_select(0, torch.full(new[] { k * bins }, pixels, dtype: ScalarType.Int64, device: device));
+                var none = table.index_select(0, torch.full(new[] { k * bins }, s.I(pixels), dtype: ScalarType.Int64, device: device));
                 return ToOutput(none, k, c, p).contiguous().MoveToOuterDisposeScope();
             }
 
-            var geometry = new Geometry(rois, p);
+            var geometry = new Geometry(rois, p, s);
             var (gridH, gridW) = (geometry.GridH.cpu(), geometry.GridW.cpu());
             long[] gh = gridH.data<long>().ToArray(), gw = gridW.data<long>().ToArray();
 
@@ -77,7 +77,7 @@ namespace Microsoft.ML.MaskRcnn.Ops
                     end++;
                 }
                 var ids = torch.tensor(order[start..end], device: device);
-                pieces.Add(Chunk(table, geometry.Select(ids), maxH, maxW, n, h, w, c, p));
+                pieces.Add(Chunk(table, geometry.Select(ids), maxH, maxW, n, h, w, c, p, s));
                 start = end;
             }
             var output = pieces.Count == 1 ? pieces[0] : torch.cat(pieces, 0);
@@ -95,17 +95,18 @@ namespace Microsoft.ML.MaskRcnn.Ops
             rows.view(k, p.PooledHeight, p.PooledWidth, c).permute(0, 3, 1, 2);
 
         /// <summary>The RoIAlign of one chunk of RoIs whose grids fit in maxH x maxW samples per bin.</summary>
-        private static Tensor Chunk(Tensor table, Geometry g, long maxH, long maxW, long n, long h, long w, long c, RoIAlignParameters p)
+        private static Tensor Chunk(Tensor table, Geometry g, long maxH, long maxW, long n, long h, long w, long c, RoIAlignParameters p,
+                                    ScalarCache s)
         {
-            long k = g.Batch.shape[0];
+            long k = g.Batch.Sizes()[0];
             long ph = p.PooledHeight, pw = p.PooledWidth;
             if (maxH == 0 || maxW == 0)  // no RoI of the chunk has samples: zeros (still connected to the table)
-                return ToOutput(table.index_select(0, torch.full(new[] { k * ph * pw }, n * h * w, dtype: ScalarType.Int64, device: table.device)),
+                return ToOutput(table.index_select(0, torch.full(new[] { k * ph * pw }, s.I(n * h * w), dtype: ScalarType.Int64, device: table.device)),
                                 k, c, p);
 
             // Per axis: [k, bins, grid] sample positions, their two pixels and weights, and whether they count.
-            var y = AxisSamples(g.StartH, g.BinH, g.GridH, ph, maxH, h);
-            var x = AxisSamples(g.StartW, g.BinW, g.GridW, pw, maxW, w);
+            var y = AxisSamples(g.StartH, g.BinH, g.GridH, ph, maxH, h, s);
+            var x = AxisSamples(g.StartW, g.BinW, g.GridW, pw, maxW, w, s);
             bool emptyMap = n * h * w == 0;
 
             // Taps [k, PH, PW, gridH, gridW, 4] (low-low, low-high, high-low, high-high), as torchvision orders them.
@@ -113,9 +114,9 @@ namespace Microsoft.ML.MaskRcnn.Ops
             Tensor Cols(Tensor t) => t.view(k, 1, pw, 1, maxW);
             var valid = Rows(y.Valid).logical_and(Cols(x.Valid));
             if (emptyMap) valid = valid.logical_and(torch.zeros(1, dtype: ScalarType.Bool, device: table.device));
-            var imageOffset = (g.Batch * (h * w)).view(k, 1, 1, 1, 1);
-            var rowLow = Rows(y.Low) * w + imageOffset;
-            var rowHigh = Rows(y.High) * w + imageOffset;
+            var imageOffset = (g.Batch * s.I(h * w)).view(k, 1, 1, 1, 1);
+            var rowLow = Rows(y.Low) * s.I(w) + imageOffset;
+            var rowHigh = Rows(y.High) * s.I(w) + imageOffset;
             var index = torch.stack(new[]
             {
                 rowLow + Cols(x.Low), rowLow + Cols(x.High), rowHigh + Cols(x.Low), rowHigh + Cols(x.High),
@@ -126,8 +127,8 @@ namespace Microsoft.ML.MaskRcnn.Ops
                 Rows(y.WeightHigh) * Cols(x.WeightLow), Rows(y.WeightHigh) * Cols(x.WeightHigh),
             }, -1);
             var taps = valid.unsqueeze(-1);
-            index = index.masked_fill(taps.logical_not(), n * h * w);  // the zero row
-            weight = weight.masked_fill(taps.logical_not(), 0);
+            index = index.masked_fill(taps.logical_not(), s.I(n * h * w));  // the zero row
+            weight = weight.masked_fill(taps.logical_not(), s.F(0));
 
             long perBin = maxH * maxW * 4;
             var values = table.index_select(0, index.flatten()).view(k * ph * pw, perBin, c);
@@ -143,29 +144,29 @@ namespace Microsoft.ML.MaskRcnn.Ops
         /// binSize / grid, computed in the tensors' dtype in torchvision's order of operations, then clamped as
         /// torchvision's bilinear_interpolate does.
         /// </summary>
-        private static Axis AxisSamples(Tensor start, Tensor binSize, Tensor grid, long bins, long maxGrid, long size)
+        private static Axis AxisSamples(Tensor start, Tensor binSize, Tensor grid, long bins, long maxGrid, long size, ScalarCache s)
         {
-            long k = start.shape[0];
+            long k = start.Sizes()[0];
             var dtype = start.dtype;
             var device = start.device;
             var bin = torch.arange(bins, dtype: dtype, device: device).view(1, bins, 1);
             var i = torch.arange(maxGrid, device: device);
-            var offset = (i.to(dtype) + 0.5).view(1, 1, maxGrid);
+            var offset = (i.to(dtype) + s.F(0.5)).view(1, 1, maxGrid);
             var gridT = grid.to(dtype).view(k, 1, 1);
             var v = start.view(k, 1, 1) + bin * binSize.view(k, 1, 1) + offset * binSize.view(k, 1, 1) / gridT;
-            var valid = v.ge(-1.0).logical_and(v.le((double)size)).logical_and(i.view(1, 1, maxGrid).lt(grid.view(k, 1, 1)));
-            v = v.masked_fill(valid.logical_not(), 0);
-            v = v.masked_fill(v.le(0), 0);
+            var valid = v.ge(s.F(-1.0)).logical_and(v.le(s.F(size))).logical_and(i.view(1, 1, maxGrid).lt(grid.view(k, 1, 1)));
+            v = v.masked_fill(valid.logical_not(), s.F(0));
+            v = v.masked_fill(v.le(s.F(0)), s.F(0));
             var low = v.to(ScalarType.Int64);  // v >= 0: truncation is floor
-            var atEnd = low.ge(size - 1);
-            low = low.masked_fill(atEnd, size - 1);
-            var high = (low + 1).masked_fill(atEnd, size - 1);
+            var atEnd = low.ge(s.I(size - 1));
+            low = low.masked_fill(atEnd, s.I(size - 1));
+            var high = (low + s.I(1)).masked_fill(atEnd, s.I(size - 1));
             v = torch.where(atEnd, low.to(dtype), v);
             var l = v - low.to(dtype);
-            var hWeight = 1.0 - l;
+            var hWeight = s.F(1.0) - l;
             // Positions of samples that do not count are never read (their taps go to the zero row); keep them in range.
-            low = low.clamp(0, Math.Max(0, size - 1));
-            high = high.clamp(0, Math.Max(0, size - 1));
+            low = low.clamp(s.I(0), s.I(Math.Max(0, size - 1)));
+            high = high.clamp(s.I(0), s.I(Math.Max(0, size - 1)));
             return new Axis(low, high, hWeight, l, valid);
         }
 
@@ -176,11 +177,11 @@ namespace Microsoft.ML.MaskRcnn.Ops
 
             private Geometry() { }
 
-            public Geometry(Tensor rois, RoIAlignParameters p)
+            public Geometry(Tensor rois, RoIAlignParameters p, ScalarCache s)
             {
                 var dtype = rois.dtype;
                 double offset = p.Aligned ? 0.5 : 0.0;
-                Tensor Scaled(int column) => rois.select(1, column) * p.SpatialScale - offset;
+                Tensor Scaled(int column) => rois.select(1, column) * s.F(p.SpatialScale) - s.F(offset);
                 Batch = rois.select(1, 0).to(ScalarType.Int64);
                 StartW = Scaled(1);
                 StartH = Scaled(2);
@@ -189,22 +190,22 @@ namespace Microsoft.ML.MaskRcnn.Ops
                 if (!p.Aligned)
                 {
                     // Legacy behaviour: malformed RoIs become 1x1 (std::max(x, 1): NaN stays NaN).
-                    width = torch.where(width.lt(1.0), torch.ones_like(width), width);
-                    height = torch.where(height.lt(1.0), torch.ones_like(height), height);
+                    width = torch.where(width.lt(s.F(1.0)), torch.ones_like(width), width);
+                    height = torch.where(height.lt(s.F(1.0)), torch.ones_like(height), height);
                 }
-                BinH = height / (double)p.PooledHeight;
-                BinW = width / (double)p.PooledWidth;
-                GridH = GridSize(height, p.PooledHeight, p.SamplingRatio);
-                GridW = GridSize(width, p.PooledWidth, p.SamplingRatio);
-                Count = (GridH * GridW).clamp_min(1).to(dtype);
+                BinH = height / s.F(p.PooledHeight);
+                BinW = width / s.F(p.PooledWidth);
+                GridH = GridSize(height, p.PooledHeight, p.SamplingRatio, s);
+                GridW = GridSize(width, p.PooledWidth, p.SamplingRatio, s);
+                Count = (GridH * GridW).clamp_min(s.I(1)).to(dtype);
             }
 
-            private static Tensor GridSize(Tensor extent, long pooled, long samplingRatio)
+            private static Tensor GridSize(Tensor extent, long pooled, long samplingRatio, ScalarCache s)
             {
-                if (samplingRatio > 0) return torch.full(extent.shape, samplingRatio, dtype: ScalarType.Int64, device: extent.device);
+                if (samplingRatio > 0) return torch.full(extent.Sizes(), s.I(samplingRatio), dtype: ScalarType.Int64, device: extent.device);
                 // ceil(extent / pooled); NaN, empty and negative RoIs sample nothing (their bins are 0).
-                var g = (extent / (double)pooled).ceil();
-                g = g.masked_fill(g.gt(0).logical_not(), 0).clamp_max((double)MaxGrid);
+                var g = (extent / s.F(pooled)).ceil();
+                g = g.masked_fill(g.gt(s.F(0)).logical_not(), s.F(0)).clamp_max(s.F(MaxGrid));
                 return g.to(ScalarType.Int64);
             }
 

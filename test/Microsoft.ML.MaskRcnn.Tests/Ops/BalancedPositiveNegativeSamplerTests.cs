@@ -21,7 +21,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
             {
                 CollectionAssert.AreEqual(TensorAssert.Longs(Out($"sampler/pos{i}")), TensorAssert.Longs(positive[i]), $"positives of image {i}");
                 CollectionAssert.AreEqual(TensorAssert.Longs(Out($"sampler/neg{i}")), TensorAssert.Longs(negative[i]), $"negatives of image {i}");
-                Assert.AreEqual(ScalarType.Byte, positive[i].dtype);
+                Assert.AreEqual(ScalarType.Bool, positive[i].dtype);
             }
         }
 
