@@ -20,9 +20,6 @@ catch (ArgumentException e)
 }
 try
 {
-    // The job trains: idle OpenMP threads must sleep rather than spin, or they take the data loader's core
-    // (Microsoft.ML.MaskRcnn.OpenMpWaitPolicy). Before any tensor exists; an OMP_WAIT_POLICY of the caller's is kept.
-    OpenMpWaitPolicy.UsePassiveUnlessSet();
     MainJob.Run(settings);
     return 0;
 }

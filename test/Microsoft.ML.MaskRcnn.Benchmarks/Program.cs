@@ -26,8 +26,6 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             }
             var options = BenchmarkOptions.Parse(args);
             Console.WriteLine($"INFO OPENBLAS_CORETYPE={ReferenceBlas.UseBestKernelUnlessSet()} for the Python reference (see ReferenceBlas)");
-            if (options.Suites.Any(s => s.StartsWith("training", StringComparison.Ordinal)))
-                Console.WriteLine($"INFO OMP_WAIT_POLICY={OpenMpWaitPolicy.UsePassiveUnlessSet()} for ours and the Python reference (see Microsoft.ML.MaskRcnn.OpenMpWaitPolicy)");
             foreach (var name in options.Suites)
             {
                 var suite = suites.FirstOrDefault(s => s.Name == name);

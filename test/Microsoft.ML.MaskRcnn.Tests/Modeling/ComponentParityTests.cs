@@ -31,7 +31,9 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
             var (batch, sizes) = TransformReferenceImages();
             var expectedSizes = Ref["image_sizes"].data<long>().ToArray();
             CollectionAssert.AreEqual(expectedSizes, sizes.SelectMany(s => new[] { s.height, s.width }).ToArray());
-            TensorAssert.Close(Ref["batch"], batch, 1e-6, "normalised, resized and padded batch");
+            // 1e-6 on one engine; libtorch 2.10's bilinear resize computes source coordinates in float32 where torch 1.13
+            // used double, which moves a resized pixel by up to 1.8e-5 (7.9e-5 after normalisation by std 0.224).
+            TensorAssert.Close(Ref["batch"], batch, 2e-4, "normalised, resized and padded batch");
         }
 
         [TestMethod]

@@ -85,14 +85,17 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
             GC.Collect();
             GC.WaitForPendingFinalizers();
             long handlesBefore = Tensor.TotalCount;
+            // Each heap sample after a collection: TorchSharp frees some per-call allocations only in finalizers
+            // (NativeHeap). Handles are counted before it, so that an undisposed tensor cannot hide in the finalizer queue.
             var heap = new long[MeasuredIterations + 1];
-            heap[0] = NativeHeap.BytesInUse();
+            heap[0] = NativeHeap.BytesInUseAfterCollection();
+            long handlesAfter = handlesBefore;
             for (int i = 1; i <= MeasuredIterations; i++)
             {
                 iteration();
-                heap[i] = NativeHeap.BytesInUse();
+                handlesAfter = Math.Max(handlesAfter, Tensor.TotalCount);
+                heap[i] = NativeHeap.BytesInUseAfterCollection();
             }
-            long handlesAfter = Tensor.TotalCount;
             long median = NativeHeap.MedianGrowth(heap), total = heap[^1] - heap[0];
             Console.WriteLine($"{what}: {handlesAfter - handlesBefore} handles, heap in use {heap[0]} -> {heap[^1]} bytes, median growth {median} bytes per iteration");
             Assert.AreEqual(handlesBefore, handlesAfter, $"each {what} must dispose every tensor handle it creates");
