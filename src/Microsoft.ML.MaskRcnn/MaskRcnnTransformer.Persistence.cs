@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
@@ -112,6 +113,7 @@ namespace Microsoft.ML.MaskRcnn
             {
                 try
                 {
+                    CheckWeightsFit(weights, network);
                     using var reader = new BinaryReader(new MemoryStream(weights, writable: false));
                     network.load(reader, strict: true);
                     if (reader.BaseStream.Position != weights.Length) throw new InvalidDataException("bytes follow the last tensor");
@@ -176,5 +178,56 @@ namespace Microsoft.ML.MaskRcnn
         }
 
         private static string StreamPath(ModelLoadContext ctx, string name) => ModelSaveContext.CombineDir(ctx.Directory, name);
+
+        /// <summary>
+        /// Names the first tensor of the weights stream (TorchSharp's layout: a LEB128 count, then per tensor its name, a
+        /// LEB128 dtype, rank and dimensions, and the raw data) that the network lacks or holds with another shape.
+        /// TorchSharp's own loader reports only "Mismatched tensor shape".
+        /// </summary>
+        private static void CheckWeightsFit(byte[] weights, MaskRcnnModel network)
+        {
+            var expected = network.state_dict().ToDictionary(p => p.Key, p => p.Value.shape);
+            using var reader = new BinaryReader(new MemoryStream(weights, writable: false));
+            long count = checked((long)ReadLeb128(reader));
+            var seen = new HashSet<string>();
+            for (long i = 0; i < count; i++)
+            {
+                string name = reader.ReadString();
+                var dtype = (torch.ScalarType)(sbyte)ReadLeb128(reader);
+                var shape = new long[checked((int)ReadLeb128(reader))];
+                for (int d = 0; d < shape.Length; d++) shape[d] = checked((long)ReadLeb128(reader));
+                if (!expected.TryGetValue(name, out var networkShape))
+                    throw new InvalidDataException($"tensor '{name}' is not part of the network");
+                if (!shape.SequenceEqual(networkShape))
+                    throw new InvalidDataException($"tensor '{name}' has shape [{string.Join(", ", shape)}] in the weights but [{string.Join(", ", networkShape)}] in the network");
+                seen.Add(name);
+                long bytes = checked(shape.Aggregate(1L, (a, b) => checked(a * b)) * ElementSize(dtype, name));
+                if (bytes > reader.BaseStream.Length - reader.BaseStream.Position) throw new EndOfStreamException($"tensor '{name}' is cut short");
+                reader.BaseStream.Seek(bytes, SeekOrigin.Current);
+            }
+            var missing = expected.Keys.FirstOrDefault(k => !seen.Contains(k));
+            if (missing is not null) throw new InvalidDataException($"tensor '{missing}' of the network is missing");
+        }
+
+        private static ulong ReadLeb128(BinaryReader reader)
+        {
+            ulong value = 0;
+            for (int shift = 0; shift < 64; shift += 7)
+            {
+                byte b = reader.ReadByte();
+                value |= (ulong)(b & 0x7f) << shift;
+                if ((b & 0x80) == 0) return value;
+            }
+            throw new InvalidDataException("a length in the weights stream is malformed");
+        }
+
+        private static long ElementSize(torch.ScalarType dtype, string name) => dtype switch
+        {
+            torch.ScalarType.Float64 or torch.ScalarType.Int64 => 8,
+            torch.ScalarType.Float32 or torch.ScalarType.Int32 => 4,
+            torch.ScalarType.Float16 or torch.ScalarType.BFloat16 or torch.ScalarType.Int16 => 2,
+            torch.ScalarType.Byte or torch.ScalarType.Int8 or torch.ScalarType.Bool => 1,
+            _ => throw new InvalidDataException($"tensor '{name}' has an unsupported element type {dtype}"),
+        };
     }
 }

@@ -92,17 +92,14 @@ namespace Microsoft.ML.MaskRcnn.Tests.Ops
             long handlesBefore = Tensor.TotalCount;
             var heap = new long[Measured + 1];
             heap[0] = NativeHeap.BytesInUse();
+            long handlesAfter = handlesBefore;
             for (int i = 1; i <= Measured; i++)
             {
                 iteration();
-                if (collect)
-                {
-                    GC.Collect();
-                    GC.WaitForPendingFinalizers();
-                }
-                heap[i] = NativeHeap.BytesInUse();
+                // Handles before any collection, so that an undisposed tensor cannot hide in the finalizer queue.
+                handlesAfter = Math.Max(handlesAfter, Tensor.TotalCount);
+                heap[i] = collect ? NativeHeap.BytesInUseAfterCollection() : NativeHeap.BytesInUse();
             }
-            long handlesAfter = Tensor.TotalCount;
             long median = NativeHeap.MedianGrowth(heap);
             Console.WriteLine($"{what}: {handlesAfter - handlesBefore} handles, heap {heap[0]} -> {heap[^1]} bytes, median growth {median} bytes per call");
             Assert.AreEqual(handlesBefore, handlesAfter, $"each {what} must dispose every tensor handle it creates");
