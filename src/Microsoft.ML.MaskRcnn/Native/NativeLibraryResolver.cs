@@ -16,7 +16,7 @@ namespace Microsoft.ML.MaskRcnn.Native
     /// </summary>
     internal static class NativeLibraryResolver
     {
-        /// <summary>Detection kernels (RoIAlign, NMS) over libtorch tensors.</summary>
+        /// <summary>Detection kernels (RoIAlign, NMS) over the CPU buffers of TorchSharp tensors.</summary>
         internal const string Ops = "MaskRcnnOps";
 
         /// <summary>Image decoding, encoding and resizing.</summary>
