@@ -37,12 +37,20 @@ namespace Microsoft.ML.MaskRcnn.Cli
         public string Path { get; }
 
         /// <summary>
-        /// Loads <paramref name="path"/>; a damaged zip is the library's <see cref="FormatException"/>, a zip without a
-        /// Mask R-CNN stage (or with stages the tool cannot feed) an <see cref="InvalidDataException"/> naming the file.
+        /// Loads <paramref name="path"/>; a damaged zip, a zip without a Mask R-CNN stage, or one with stages the tool cannot
+        /// feed is an <see cref="InvalidDataException"/> naming the file (for a damaged zip, with the library's message).
         /// </summary>
         public static ModelFile Load(MLContext ml, string path)
         {
-            var loaded = ml.Model.Load(path, out _);
+            ITransformer loaded;
+            try
+            {
+                loaded = ml.Model.Load(path, out _);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new InvalidDataException($"Cannot load the model '{path}': {LoadFailure(e).Message}", e);
+            }
             try
             {
                 var stages = loaded is IEnumerable<ITransformer> chain ? chain.ToList() : new List<ITransformer> { loaded };
@@ -61,6 +69,18 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 (loaded as IDisposable)?.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>
+        /// What went wrong in a failed <c>Model.Load</c>: ML.NET calls each component's loader by reflection and wraps what
+        /// it throws (TargetInvocationException, "Error during class instantiation"); the outermost
+        /// <see cref="FormatException"/> is the component's own account, which names the zip entry.
+        /// </summary>
+        private static Exception LoadFailure(Exception e)
+        {
+            for (var inner = e; inner is not null; inner = inner.InnerException)
+                if (inner is FormatException) return inner;
+            return e;
         }
 
         /// <summary>

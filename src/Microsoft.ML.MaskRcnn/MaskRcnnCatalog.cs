@@ -1,3 +1,4 @@
+using Microsoft.ML.Data;
 using Microsoft.ML.MaskRcnn;
 using Microsoft.ML.Runtime;
 

@@ -48,13 +48,13 @@ namespace Microsoft.ML.MaskRcnn
             protected override Delegate MakeGetter(DataViewRow input, int iinfo, Func<int, bool> activeOutput, out Action disposer) =>
                 CreateGetters(input, i => i == iinfo, out disposer)[iinfo];
 
-            private protected override Func<int, bool> GetDependenciesCore(Func<int, bool> activeOutput)
+            protected override Func<int, bool> GetDependenciesCore(Func<int, bool> activeOutput)
             {
                 bool any = Enumerable.Range(0, OutputCount).Any(activeOutput);
                 return col => any && col == image.Index;
             }
 
-            private protected override void SaveModel(ModelSaveContext ctx) => parent.SaveModel(ctx);
+            protected override void SaveModel(ModelSaveContext ctx) => parent.SaveModel(ctx);
 
             private static void Fill<T>(T[] values, ref VBuffer<T> dst)
             {

@@ -54,20 +54,12 @@ namespace Microsoft.ML.MaskRcnn
         /// stream beside it, <see cref="NetworkOptionsStreamName"/> then <see cref="WeightsStreamName"/>, its length (long)
         /// and SHA-256 (32 bytes), so that a damaged stream is detected rather than loaded.
         /// </summary>
-        private protected override void SaveModel(ModelSaveContext ctx)
+        protected override void SaveModel(ModelSaveContext ctx)
         {
             Host.CheckValue(ctx, nameof(ctx));
             ThrowIfDisposed();
             ctx.CheckAtModel();
             ctx.SetVersionInfo(GetVersionInfo());
-            byte[] options = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(model.Model.Options, Json));
-            byte[] weights;
-            using (var buffer = new MemoryStream())
-            {
-                using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true)) model.Model.save(writer);
-                weights = buffer.ToArray();
-            }
-
             ctx.SaveNonEmptyString(columns.Image);
             ctx.SaveNonEmptyString(columns.PredictedLabel);
             ctx.SaveNonEmptyString(columns.Score);
@@ -76,16 +68,28 @@ namespace Microsoft.ML.MaskRcnn
             ctx.Writer.Write(ScoreThreshold);
             ctx.Writer.Write(classNames.Length);
             foreach (string name in classNames) ctx.SaveNonEmptyString(name);
-            foreach (var bytes in new[] { options, weights })
-            {
-                ctx.Writer.Write((long)bytes.Length);
-                ctx.Writer.Write(SHA256.HashData(bytes));
-            }
+
+            byte[] options = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(model.Model.Options, Json));
             ctx.SaveBinaryStream(NetworkOptionsStreamName, w => w.Write(options));
-            ctx.SaveBinaryStream(WeightsStreamName, w => w.Write(weights));
+            // The weights go from the network straight into their entry (ML.NET keeps each entry in a temporary file until
+            // the zip is written), never whole in memory; their digest is known once they are written.
+            StreamDigest weights = default;
+            ctx.SaveBinaryStream(WeightsStreamName, w => weights = StreamDigest.Write(w.BaseStream, stream =>
+            {
+                using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+                model.Model.save(writer);
+            }));
+            foreach (var digest in new[] { new StreamDigest(options.Length, SHA256.HashData(options)), weights })
+            {
+                ctx.Writer.Write(digest.Length);
+                ctx.Writer.Write(digest.Hash);
+            }
         }
 
-        /// <summary>Loads a transformer saved by <see cref="SaveModel"/>; every inconsistency is a <see cref="FormatException"/> naming the entry.</summary>
+        /// <summary>
+        /// Loads a transformer saved by <see cref="SaveModel"/>; every inconsistency is a <see cref="FormatException"/> naming
+        /// the entry (ML.NET's <c>Model.Load</c> passes it on wrapped in its own reflection exceptions).
+        /// </summary>
         private static MaskRcnnTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
         {
             Contracts.CheckValue(env, nameof(env));
@@ -93,35 +97,40 @@ namespace Microsoft.ML.MaskRcnn
             ctx.CheckAtModel(GetVersionInfo());
             var columns = new OutputColumns(ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString());
             double threshold = ctx.Reader.ReadDouble();
-            if (!(threshold >= 0 && threshold <= 1)) throw ctx.Decorate(new FormatException($"the score threshold {threshold} is not in [0, 1]"));
+            if (!(threshold >= 0 && threshold <= 1)) throw LoadError(ctx, new FormatException($"the score threshold {threshold} is not in [0, 1]"));
             int count = ctx.Reader.ReadInt32();
-            if (count < 1 || count > MaxClasses) throw ctx.Decorate(new FormatException($"the class count {count} is not in [1, {MaxClasses}]"));
+            if (count < 1 || count > MaxClasses) throw LoadError(ctx, new FormatException($"the class count {count} is not in [1, {MaxClasses}]"));
             var names = new string[count];
             for (int i = 0; i < count; i++) names[i] = ctx.LoadNonEmptyString();
-            var optionsDigest = (Length: ctx.Reader.ReadInt64(), Hash: ctx.Reader.ReadBytes(32));
-            var weightsDigest = (Length: ctx.Reader.ReadInt64(), Hash: ctx.Reader.ReadBytes(32));
+            var optionsDigest = new StreamDigest(ctx.Reader.ReadInt64(), ctx.Reader.ReadBytes(32));
+            var weightsDigest = new StreamDigest(ctx.Reader.ReadInt64(), ctx.Reader.ReadBytes(32));
 
-            byte[] json = LoadStream(ctx, NetworkOptionsStreamName, "the network's options", optionsDigest);
+            byte[] json = ReadStream(ctx, NetworkOptionsStreamName, "the network's options", optionsDigest, stream =>
+            {
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                return copy.ToArray();
+            });
             var options = ParseOptions(ctx, json);
             if (options.NumClasses != count + 1)
-                throw ctx.Decorate(new FormatException($"the network has {options.NumClasses} classes (background included) but the model names {count}"));
-            byte[] weights = LoadStream(ctx, WeightsStreamName, "the weights", weightsDigest);
+                throw LoadError(ctx, new FormatException($"the network has {options.NumClasses} classes (background included) but the model names {count}"));
 
             string device = DeviceSelection.Resolve(env, "cpu", null);
             var network = new MaskRcnnModel(options);
             try
             {
-                try
+                ReadStream(ctx, WeightsStreamName, "the weights", weightsDigest, stream =>
                 {
-                    CheckWeightsFit(weights, network);
-                    using var reader = new BinaryReader(new MemoryStream(weights, writable: false));
-                    network.load(reader, strict: true);
-                    if (reader.BaseStream.Position != weights.Length) throw new InvalidDataException("bytes follow the last tensor");
-                }
-                catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or IOException or OverflowException)
-                {
-                    throw ctx.Decorate(new FormatException($"the weights ('{StreamPath(ctx, WeightsStreamName)}') do not fit the network: {e.Message}", e));
-                }
+                    try
+                    {
+                        LoadWeights(stream, network);
+                    }
+                    catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or IOException or OverflowException)
+                    {
+                        throw LoadError(ctx, new FormatException($"the weights ('{StreamPath(ctx, WeightsStreamName)}') do not fit the network: {e.Message}", e));
+                    }
+                    return true;
+                });
                 network.to(new torch.Device(device));
                 network.eval();
                 var categories = new CategoryMap(names.Select((name, i) => ((long)(i + 1), name)));
@@ -135,23 +144,46 @@ namespace Microsoft.ML.MaskRcnn
             }
         }
 
-        /// <summary>The bytes of stream <paramref name="name"/>, checked against the length and SHA-256 recorded in the model block.</summary>
-        private static byte[] LoadStream(ModelLoadContext ctx, string name, string what, (long Length, byte[] Hash) digest)
+        /// <summary>
+        /// Checks stream <paramref name="name"/> against the length and SHA-256 recorded in the model block, then reads it
+        /// with <paramref name="read"/> from its start. One pass hashes, the next reads: the stream is never held whole.
+        /// </summary>
+        private static T ReadStream<T>(ModelLoadContext ctx, string name, string what, StreamDigest recorded, Func<Stream, T> read)
         {
-            if (digest.Length < 0 || digest.Length > int.MaxValue || digest.Hash.Length != 32)
-                throw ctx.Decorate(new FormatException($"the recorded size of {what} ({digest.Length} bytes) is invalid"));
-            byte[]? bytes = null;
-            if (!ctx.TryLoadBinaryStream(name, r =>
+            if (recorded.Length < 0 || recorded.Hash.Length != 32)
+                throw LoadError(ctx, new FormatException($"the recorded size of {what} ({recorded.Length} bytes) is invalid"));
+            T result = default!;
+            if (!ctx.TryLoadBinaryStream(name, reader =>
                 {
-                    using var copy = new MemoryStream();
-                    r.BaseStream.CopyTo(copy);
-                    bytes = copy.ToArray();
+                    // ML.NET extracts each entry to a temporary file; a stream that cannot seek is buffered instead.
+                    using var buffered = reader.BaseStream.CanSeek ? null : new MemoryStream();
+                    if (buffered is not null)
+                    {
+                        reader.BaseStream.CopyTo(buffered);
+                        buffered.Position = 0;
+                    }
+                    var stream = buffered ?? reader.BaseStream;
+                    long start = stream.Position;
+                    var actual = StreamDigest.Of(stream);
+                    if (!actual.Matches(recorded))
+                        throw LoadError(ctx, new FormatException(
+                            $"the stream '{StreamPath(ctx, name)}' ({what}) is damaged: {actual.Length} bytes whose SHA-256 differs from the {recorded.Length} bytes recorded when it was saved"));
+                    stream.Position = start;
+                    result = read(stream);
                 }))
-                throw ctx.Decorate(new FormatException($"the stream '{StreamPath(ctx, name)}' ({what}) is missing"));
-            if (bytes!.Length != digest.Length || !SHA256.HashData(bytes).AsSpan().SequenceEqual(digest.Hash))
-                throw ctx.Decorate(new FormatException(
-                    $"the stream '{StreamPath(ctx, name)}' ({what}) is damaged: {bytes.Length} bytes whose SHA-256 differs from the {digest.Length} bytes recorded when it was saved"));
-            return bytes;
+                throw LoadError(ctx, new FormatException($"the stream '{StreamPath(ctx, name)}' ({what}) is missing"));
+            return result;
+        }
+
+        /// <summary>Loads the state dict in <paramref name="stream"/> (seekable, at its start) into <paramref name="network"/>.</summary>
+        private static void LoadWeights(Stream stream, MaskRcnnModel network)
+        {
+            long start = stream.Position;
+            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            CheckWeightsFit(reader, network);
+            stream.Position = start;
+            network.load(reader, strict: true);
+            if (stream.Position != stream.Length) throw new InvalidDataException("bytes follow the last tensor");
         }
 
         private static MaskRcnnOptions ParseOptions(ModelLoadContext ctx, byte[] json)
@@ -163,31 +195,36 @@ namespace Microsoft.ML.MaskRcnn
             }
             catch (JsonException e)
             {
-                throw ctx.Decorate(new FormatException($"the network's options ('{StreamPath(ctx, NetworkOptionsStreamName)}') are not valid: {e.Message}", e));
+                throw LoadError(ctx, new FormatException($"the network's options ('{StreamPath(ctx, NetworkOptionsStreamName)}') are not valid: {e.Message}", e));
             }
-            if (options is null) throw ctx.Decorate(new FormatException($"the network's options ('{StreamPath(ctx, NetworkOptionsStreamName)}') are empty"));
+            if (options is null) throw LoadError(ctx, new FormatException($"the network's options ('{StreamPath(ctx, NetworkOptionsStreamName)}') are empty"));
             try
             {
                 options.Validate();
             }
             catch (ArgumentException e)
             {
-                throw ctx.Decorate(new FormatException($"the network's options ('{StreamPath(ctx, NetworkOptionsStreamName)}') are not valid: {e.Message}", e));
+                throw LoadError(ctx, new FormatException($"the network's options ('{StreamPath(ctx, NetworkOptionsStreamName)}') are not valid: {e.Message}", e));
             }
             return options;
         }
 
-        private static string StreamPath(ModelLoadContext ctx, string name) => ModelSaveContext.CombineDir(ctx.Directory, name);
+        /// <summary>The zip entry of stream <paramref name="name"/> beside this transformer's Model.key, for messages.</summary>
+        private static string StreamPath(ModelLoadContext ctx, string name) =>
+            string.IsNullOrEmpty(ctx.Directory) ? name : ctx.Directory.Replace('\\', '/') + "/" + name;
+
+        /// <summary><paramref name="inner"/>'s message prefixed with the model entry being loaded.</summary>
+        private static FormatException LoadError(ModelLoadContext ctx, FormatException inner) =>
+            new($"Cannot load entry '{StreamPath(ctx, ModelLoadContext.ModelStreamName)}' of the model stream: {inner.Message}", inner);
 
         /// <summary>
         /// Names the first tensor of the weights stream (TorchSharp's layout: a LEB128 count, then per tensor its name, a
         /// LEB128 dtype, rank and dimensions, and the raw data) that the network lacks or holds with another shape.
         /// TorchSharp's own loader reports only "Mismatched tensor shape".
         /// </summary>
-        private static void CheckWeightsFit(byte[] weights, MaskRcnnModel network)
+        private static void CheckWeightsFit(BinaryReader reader, MaskRcnnModel network)
         {
             var expected = network.state_dict().ToDictionary(p => p.Key, p => p.Value.shape);
-            using var reader = new BinaryReader(new MemoryStream(weights, writable: false));
             long count = checked((long)ReadLeb128(reader));
             var seen = new HashSet<string>();
             for (long i = 0; i < count; i++)

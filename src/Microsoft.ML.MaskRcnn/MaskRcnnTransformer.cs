@@ -148,7 +148,7 @@ namespace Microsoft.ML.MaskRcnn
             };
         }
 
-        private protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
+        protected override IRowMapper MakeRowMapper(DataViewSchema schema) => new Mapper(this, schema);
 
         private void ThrowIfDisposed()
         {

@@ -11,6 +11,9 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.MaskRcnn.Tests.Experiments
 {
+    // ML.NET 6 has a namespace Microsoft.ML.SearchSpace, which code inside namespace Microsoft.ML finds first.
+    using SearchSpace = Microsoft.ML.MaskRcnn.Experiments.SearchSpace;
+
     [TestClass]
     public class ExperimentTests
     {

@@ -6,6 +6,9 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.MaskRcnn.Tests.MLNet
 {
+    // ML.NET 6 has a namespace Microsoft.ML.SearchSpace, which code inside namespace Microsoft.ML finds first.
+    using SearchSpace = Microsoft.ML.MaskRcnn.Experiments.SearchSpace;
+
     /// <summary>The AutoML-style experiment over DetectInstances pipelines, on tiny synthetic data.</summary>
     [TestClass]
     public sealed class MaskRcnnExperimentTests
