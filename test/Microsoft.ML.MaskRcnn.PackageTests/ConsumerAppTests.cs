@@ -30,7 +30,9 @@ namespace Microsoft.ML.MaskRcnn.PackageTests
             Directory.CreateDirectory(app);
             try
             {
-                Run(RepositoryPaths.Root, "pack", Path.Combine(RepositoryPaths.Root, "src", "Microsoft.ML.MaskRcnn"), "-c", "Release", "--no-build",
+                // The configuration this test was built in (bin/<configuration>/net10.0), which built the product too.
+                string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+                Run(RepositoryPaths.Root, "pack", Path.Combine(RepositoryPaths.Root, "src", "Microsoft.ML.MaskRcnn"), "-c", configuration, "--no-build",
                     "-p:PackageVersion=" + version, "-o", feed, "-nologo");
                 string package = Path.Combine(feed, $"Microsoft.ML.MaskRcnn.{version}.nupkg");
                 AssertPackageContents(package);
