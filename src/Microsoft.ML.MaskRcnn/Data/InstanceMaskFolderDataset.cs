@@ -78,8 +78,8 @@ namespace Microsoft.ML.MaskRcnn.Data
             long size = Volatile.Read(ref sizes[index]);
             if (size == 0)
             {
-                var info = ImageCodec.Probe(imagePaths[index]);
-                size = ((long)info.Width << 32) | (uint)info.Height;
+                var (width, height) = SkiaImageReader.ProbeSize(imagePaths[index]);
+                size = ((long)width << 32) | (uint)height;
                 Volatile.Write(ref sizes[index], size);
             }
             return new ImageDescriptor(index + 1, imagePaths[index], (int)(size >> 32), (int)(uint)size);

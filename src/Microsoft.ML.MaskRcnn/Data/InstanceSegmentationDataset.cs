@@ -28,11 +28,17 @@ namespace Microsoft.ML.MaskRcnn.Data
         /// <summary>How images are decoded (8-bit RGB, with the default pixel limit unless the options say otherwise).</summary>
         protected virtual ImageDecodeOptions ImageOptions => ImageDecodeOptions.Rgb8;
 
-        /// <summary>Image <paramref name="index"/>, decoded as 8-bit RGB and checked against its descriptor's size.</summary>
+        /// <summary>
+        /// Image <paramref name="index"/>, decoded as 8-bit RGB (by SkiaSharp; other <see cref="ImageOptions"/> modes by
+        /// <see cref="ImageCodec"/>) and checked against its descriptor's size.
+        /// </summary>
         public virtual ImageBuffer LoadImage(int index)
         {
             var descriptor = GetDescriptor(index);
-            var image = ImageCodec.Decode(descriptor.Path, ImageOptions);
+            var options = ImageOptions;
+            var image = options.Mode == ImageColorMode.Rgb && options.BitDepth == 8
+                ? SkiaImageReader.DecodeRgb(descriptor.Path, options.MaxPixels)
+                : ImageCodec.Decode(descriptor.Path, options);
             if (image.Width != descriptor.Width || image.Height != descriptor.Height)
                 throw new System.IO.InvalidDataException(
                     $"{descriptor}: the file is {image.Width}x{image.Height}, not the {descriptor.Width}x{descriptor.Height} its annotations describe.");

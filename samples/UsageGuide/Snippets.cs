@@ -1,0 +1,27 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.MaskRcnn;
+using Microsoft.ML.MaskRcnn.Data;
+using Microsoft.ML.Transforms.Image;
+
+/// <summary>The other code blocks of docs/usage.md, verbatim.</summary>
+public static class UsageSnippets
+{
+    public sealed class InMemory { [ImageType(480, 640)] public MLImage Image { get; set; } }
+
+    public static InstanceSegmentationPrediction PredictInMemory(MLContext ml, TransformerChain<MaskRcnnTransformer> model, MLImage image)
+    {
+        using var engine = ml.Model.CreatePredictionEngine<InMemory, InstanceSegmentationPrediction>(
+            model.LastTransformer, new PredictionEngineOptions { OwnsTransformer = false });
+        return engine.Predict(new InMemory { Image = image });     // e.g. MLImage.CreateFromFile("street.jpg")
+    }
+
+    // mask: H x W, row-major, non-zero = object; polygon: COCO's x0, y0, x1, y1, ... in pixels
+    public static (string Rle, string FromPolygon, byte[] Back) MasksAsRle(byte[] mask, double[] polygon, int height, int width)
+    {
+        string rle = RleMask.Encode(mask, height, width).ToCompressedString();
+        string fromPolygon = PolygonRasterizer.Rasterize(polygon, height, width).ToCompressedString();   // pycocotools' pixels
+        byte[] back = RleMask.FromCompressedString(rle, height, width).Decode();  // H x W, row-major, 0/1
+        return (rle, fromPolygon, back);
+    }
+}
