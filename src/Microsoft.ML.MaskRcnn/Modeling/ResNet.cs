@@ -163,7 +163,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             if (input.dim() != 4 || input.shape[1] != 3)
                 throw new ArgumentException($"The backbone expects a batch of RGB images [N, 3, H, W]; got [{string.Join(", ", input.shape)}].", nameof(input));
             using var scope = NewDisposeScope();
-            var stem = ResidualBlocks.ConvThenNorm(conv1, bn1, input).relu_();
+            Tensor stem;
+            using (var batch = ChannelsLastOnCpu(input)) stem = ResidualBlocks.ConvThenNorm(conv1, bn1, batch).relu_();
             var pooled = nn.functional.max_pool2d(stem, 3, 2, 1);
             stem.Dispose();
             var c2 = layer1.call(pooled);
@@ -173,6 +174,17 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             var c5 = layer4.call(c4);
             return new[] { c2, c3, c4, c5 }.Select(t => t.MoveToOuterDisposeScope()).ToArray();
         }
+
+        /// <summary>
+        /// The batch with channels-last strides (N, H, W, C in memory) when it is on the CPU. libtorch's oneDNN convolutions
+        /// then read and write that layout directly instead of reordering every input and output, and every layer after
+        /// the first keeps it: on two cores an R50-FPN detection at 800x1066 took about 15% less time and a training step
+        /// about 25% less (docs/benchmarks.md); a ResNet-18 at 128-416 pixels was no slower. TorchSharp has no
+        /// memory-format argument, so the layout is made by a permuted copy, which libtorch recognises by its strides. On
+        /// other devices the layout is left alone: it was not measured there.
+        /// </summary>
+        private static Tensor ChannelsLastOnCpu(Tensor batch) =>
+            batch.device_type == DeviceType.CPU ? batch.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : batch.alias();
 
         /// <summary>
         /// Freezes all but the last <paramref name="trainableStages"/> stages (0..5, counted from layer4 down to conv1),

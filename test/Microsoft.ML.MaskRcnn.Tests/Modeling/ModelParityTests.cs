@@ -67,11 +67,12 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
             {
                 var d = detections[i];
                 Assert.IsTrue(Ref($"scores{i}").shape[0] > 10, "the reference should have many detections to compare");
-                // libtorch 2.10 (ours) and torch 1.13 (torchvision) differ in the last bits of the convolutions; ranked
-                // detections may swap neighbours with near-tied scores, and mask probabilities differ by up to 2.2e-4
-                // (docs/architecture.md, "Parity across engines").
+                // libtorch 2.10 (ours, with channels-last convolutions in the backbone) and torch 1.13 (torchvision)
+                // differ in the last bits of the convolutions; ranked detections may swap neighbours with near-tied
+                // scores, scores differ by up to 1.1e-4 and mask probabilities by up to 3.1e-4 (tolerances 1e-4 -> 2e-4
+                // and 5e-4; docs/architecture.md, "Parity across engines").
                 TensorAssert.SameDetections(Ref($"labels{i}"), Ref($"boxes{i}"), Ref($"scores{i}"), Ref($"masks{i}"), d,
-                                            1e-3, 1e-4, 5e-4, $"image {i}");
+                                            1e-3, 2e-4, 5e-4, $"image {i}");
             }
         }
 
@@ -88,9 +89,10 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
             var features = new ResNetFpnBackboneAccessor(model).Features(batch);
             var (proposals, _) = model.Rpn.call(new RpnInput(batch, sizes, features, null));
             // Ranked by objectness: neighbours whose scores tie to within the engines' difference may swap (libtorch
-            // 2.10 against torch 1.13; rows 659 and 660 of image 0 score 0.6309606 and 0.6309605).
+            // 2.10 against torch 1.13; rows 659 and 660 of image 0 score 0.6309606 and 0.6309605). Coordinates differ
+            // by up to 1.1e-3 px since the backbone's convolutions run channels-last (tolerance 1e-3 -> 2e-3).
             for (int i = 0; i < 2; i++)
-                TensorAssert.PairRowsUpToOrder(Ref($"proposals{i}"), proposals[i], 1e-3, (int)(proposals[i].shape[0] / 100), $"image {i} proposals");
+                TensorAssert.PairRowsUpToOrder(Ref($"proposals{i}"), proposals[i], 2e-3, (int)(proposals[i].shape[0] / 100), $"image {i} proposals");
         }
 
         [TestMethod]
