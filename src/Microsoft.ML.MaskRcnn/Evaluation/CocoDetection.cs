@@ -7,8 +7,22 @@ namespace Microsoft.ML.MaskRcnn.Evaluation
     /// <summary>One detection in COCO's results format: image, category, score, box and (for segm) mask.</summary>
     public sealed class CocoDetection
     {
-        /// <summary>Creates a detection. <paramref name="mask"/> is required for segm evaluation.</summary>
+        /// <summary>Creates a detection with its own box. <paramref name="mask"/> is required for segm evaluation.</summary>
         public CocoDetection(long imageId, long categoryId, double score, CocoBox box, RleMask? mask = null)
+            : this(imageId, categoryId, score, box, mask, hasBox: true)
+        {
+        }
+
+        /// <summary>
+        /// Creates a detection that has a mask and no box of its own (a results entry without "bbox"): its
+        /// <see cref="Box"/> is the mask's bounding box, and its area in evaluation is the mask's (see <see cref="HasBox"/>).
+        /// </summary>
+        public CocoDetection(long imageId, long categoryId, double score, RleMask mask)
+            : this(imageId, categoryId, score, (mask ?? throw new ArgumentNullException(nameof(mask))).ToBoundingBox(), mask, hasBox: false)
+        {
+        }
+
+        private CocoDetection(long imageId, long categoryId, double score, CocoBox box, RleMask? mask, bool hasBox)
         {
             if (double.IsNaN(score)) throw new ArgumentException("A detection score cannot be NaN.", nameof(score));
             ImageId = imageId;
@@ -16,6 +30,7 @@ namespace Microsoft.ML.MaskRcnn.Evaluation
             Score = score;
             Box = box;
             Mask = mask;
+            HasBox = hasBox;
         }
 
         /// <summary>"image_id".</summary>
@@ -32,6 +47,13 @@ namespace Microsoft.ML.MaskRcnn.Evaluation
 
         /// <summary>"segmentation" as a run-length mask, or null.</summary>
         public RleMask? Mask { get; }
+
+        /// <summary>
+        /// True when the detection carries its own "bbox"; false when <see cref="Box"/> was derived from the mask. Like
+        /// pycocotools' loadRes, the evaluator takes every detection's area from its box when the first detection has
+        /// one, and from its mask otherwise; the area decides which area ranges (small, medium, large) a detection counts in.
+        /// </summary>
+        public bool HasBox { get; }
 
         /// <summary>
         /// Converts a model's output for one image: boxes x0, y0, x1, y1 (N x 4), labels 1..K (mapped back to category ids

@@ -71,9 +71,17 @@ namespace Microsoft.ML.MaskRcnn.Evaluation
             // Group detections by (image, category), keeping their input order for ties.
             var grouped = new List<CocoDetection>?[I, K];
             int dropped = 0, position = 0;
+            bool boxAreas = true;
             foreach (var d in detections)
             {
                 string what = $"detection #{position} (image {d.ImageId}, category {d.CategoryId})";
+                // pycocotools' loadRes reads every result the way it reads the first: with its "bbox" (area w x h,
+                // whatever the IoU type) when the first has one, else from its mask (area = pixels).
+                if (position == 0) boxAreas = d.HasBox;
+                else if (boxAreas && !d.HasBox)
+                    throw new InvalidDataException($"{what} has no box while the first detection has one; areas are taken from the boxes when the first detection has a box (as pycocotools' loadRes does), so every detection needs one.");
+                else if (!boxAreas && d.Mask is null)
+                    throw new InvalidDataException($"{what} has no mask while the first detection has no box; areas are then taken from the masks (as pycocotools' loadRes does), so every detection needs one.");
                 position++;
                 if (!groundTruth.ContainsImage(d.ImageId)) throw new InvalidDataException($"{what}: the image is not in the ground truth.");
                 if (!imageIndex.TryGetValue(d.ImageId, out int i)) continue;  // an image left out by the parameters
@@ -96,7 +104,7 @@ namespace Microsoft.ML.MaskRcnn.Evaluation
                     var gts = objects[i, k];
                     var dts = grouped[i, k];
                     if ((gts is null || gts.Count == 0) && (dts is null || dts.Count == 0)) continue;
-                    EvaluateImage(i, gts ?? new List<CocoAnnotation>(), dts ?? new List<CocoDetection>(), perImage, k);
+                    EvaluateImage(i, gts ?? new List<CocoAnnotation>(), dts ?? new List<CocoDetection>(), boxAreas, perImage, k);
                 }
 
             var precision = new double[T * R * K * A * M];
@@ -125,7 +133,7 @@ namespace Microsoft.ML.MaskRcnn.Evaluation
             return new CocoEvaluationResult(IouType, p, categoryIds, names, precision, recall, dropped);
         }
 
-        private void EvaluateImage(int i, List<CocoAnnotation> gts, List<CocoDetection> dts, CocoImageEvaluation?[,,] perImage, int k)
+        private void EvaluateImage(int i, List<CocoAnnotation> gts, List<CocoDetection> dts, bool boxAreas, CocoImageEvaluation?[,,] perImage, int k)
         {
             var p = parameters;
             var image = groundTruth.GetImage(imageIds[i]);
@@ -154,7 +162,7 @@ namespace Microsoft.ML.MaskRcnn.Evaluation
             var dtObjects = new EvalObject[D];
             for (int d = 0; d < D; d++)
             {
-                double area = IouType == CocoIouType.Segm ? ranked[d].Mask!.Area : ranked[d].Box.Area;
+                double area = boxAreas ? ranked[d].Box.Area : ranked[d].Mask!.Area;
                 dtObjects[d] = new EvalObject(area, false, ranked[d].Score);
             }
             // Segm: the masks' own boxes screen out pairs that cannot overlap (as pycocotools' rleIou does).

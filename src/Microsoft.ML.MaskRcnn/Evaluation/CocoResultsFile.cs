@@ -119,15 +119,13 @@ namespace Microsoft.ML.MaskRcnn.Evaluation
                     mask = new RleMask(h, w, runs);
                 }
             }
-            CocoBox box;
             if (entry.TryGetProperty("bbox", out var b))
             {
                 if (b.ValueKind != JsonValueKind.Array || b.GetArrayLength() != 4) throw new FormatException("\"bbox\" must be [x, y, width, height]");
-                box = new CocoBox(b[0].GetDouble(), b[1].GetDouble(), b[2].GetDouble(), b[3].GetDouble());
+                return new CocoDetection(imageId, categoryId, score, new CocoBox(b[0].GetDouble(), b[1].GetDouble(), b[2].GetDouble(), b[3].GetDouble()), mask);
             }
-            else if (mask != null) box = mask.ToBoundingBox();
-            else throw new FormatException("an entry needs \"bbox\" or \"segmentation\"");
-            return new CocoDetection(imageId, categoryId, score, box, mask);
+            if (mask != null) return new CocoDetection(imageId, categoryId, score, mask);
+            throw new FormatException("an entry needs \"bbox\" or \"segmentation\"");
         }
 
         private static JsonElement Required(JsonElement element, string name) =>
