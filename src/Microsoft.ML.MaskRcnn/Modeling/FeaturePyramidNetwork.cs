@@ -78,11 +78,12 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         private readonly ResNetBody body;
         private readonly FeaturePyramidNetwork fpn;
 
-        /// <summary>Builds ResNet-<paramref name="depth"/>-FPN.</summary>
-        public ResNetFpnBackbone(int depth, BackboneNormalization normalization, int trainableStages, long outChannels = 256)
+        /// <summary>Builds ResNet-<paramref name="depth"/>-FPN (blocks per stage: see <see cref="ResNetBody"/>).</summary>
+        public ResNetFpnBackbone(int depth, BackboneNormalization normalization, int trainableStages, long outChannels = 256,
+                                 IReadOnlyList<int>? stageBlocks = null)
             : base(nameof(ResNetFpnBackbone))
         {
-            body = new ResNetBody(depth, normalization);
+            body = new ResNetBody(depth, normalization, stageBlocks);
             body.SetTrainableStages(trainableStages);
             fpn = new FeaturePyramidNetwork(body.StageChannels, outChannels);
             RegisterComponents();

@@ -27,7 +27,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             Options = options.Clone();
             generator = new Generator((ulong)Options.Seed);
             Transform = new ImageTransform(Options.MinSize, Options.MaxSize, Options.TrainingMinSizes, Options.ImageMean, Options.ImageStd);
-            backbone = new ResNetFpnBackbone(Options.BackboneDepth, Options.BackboneNormalization, Options.TrainableBackboneStages, Options.FpnChannels);
+            backbone = new ResNetFpnBackbone(Options.BackboneDepth, Options.BackboneNormalization, Options.TrainableBackboneStages, Options.FpnChannels,
+                                             Options.BackboneStageBlocks);
             rpn = new RegionProposalNetwork(Options, Options.FpnChannels, generator);
             roi_heads = new RoIHeads(Options, Options.FpnChannels, generator);
             RegisterComponents();

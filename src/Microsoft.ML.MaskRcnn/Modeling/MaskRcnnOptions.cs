@@ -16,6 +16,12 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         /// <summary>ResNet depth of the backbone: 18, 34, 50 or 101.</summary>
         public int BackboneDepth { get; set; } = 50;
 
+        /// <summary>
+        /// Residual blocks in each of the ResNet's four stages; null means the depth's standard ones (ResNet-18: 2, 2, 2, 2).
+        /// ML.NET's ImageNet ResNet-18 (the DnnImageFeaturizer package) has 2, 2, 2, 3.
+        /// </summary>
+        public IReadOnlyList<int>? BackboneStageBlocks { get; set; }
+
         /// <summary>Frozen statistics (pretrained weights) or ordinary batch normalisation (training from scratch).</summary>
         public BackboneNormalization BackboneNormalization { get; set; } = BackboneNormalization.Frozen;
 
@@ -95,6 +101,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             }
             Check(NumClasses >= 2, nameof(NumClasses), $"must be at least 2 (background and one class), got {NumClasses}");
             Check(BackboneDepth is 18 or 34 or 50 or 101, nameof(BackboneDepth), $"must be 18, 34, 50 or 101, got {BackboneDepth}");
+            Check(BackboneStageBlocks is null || (BackboneStageBlocks.Count == 4 && BackboneStageBlocks.All(b => b >= 1)), nameof(BackboneStageBlocks),
+                  $"must be four positive block counts, got [{string.Join(", ", BackboneStageBlocks ?? Array.Empty<int>())}]");
             Check(TrainableBackboneStages is >= 0 and <= 5, nameof(TrainableBackboneStages), $"must be between 0 and 5, got {TrainableBackboneStages}");
             Check(FpnChannels > 0, nameof(FpnChannels), "must be positive");
             Check(MinSize > 0, nameof(MinSize), $"must be positive, got {MinSize}");
@@ -134,6 +142,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             copy.AnchorSizes = AnchorSizes.Select(a => a.ToArray()).ToArray();
             copy.AnchorAspectRatios = AnchorAspectRatios.Select(a => a.ToArray()).ToArray();
             copy.TrainingMinSizes = TrainingMinSizes?.ToArray();
+            copy.BackboneStageBlocks = BackboneStageBlocks?.ToArray();
             copy.ImageMean = ImageMean.ToArray();
             copy.ImageStd = ImageStd.ToArray();
             copy.BoxRegressionWeights = BoxRegressionWeights.ToArray();

@@ -125,10 +125,14 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         private readonly Sequential layer3;
         private readonly Sequential layer4;
 
-        /// <summary>Builds ResNet-<paramref name="depth"/> (18, 34, 50 or 101) with the given normalisation.</summary>
-        public ResNetBody(int depth, BackboneNormalization normalization) : base(nameof(ResNetBody))
+        /// <summary>
+        /// Builds ResNet-<paramref name="depth"/> (18, 34, 50 or 101) with the given normalisation: basic blocks for 18 and
+        /// 34, bottlenecks for 50 and 101, and the depth's standard number of blocks per stage unless
+        /// <paramref name="stageBlocks"/> gives four others (ML.NET's ImageNet ResNet-18 has 2, 2, 2, 3).
+        /// </summary>
+        public ResNetBody(int depth, BackboneNormalization normalization, IReadOnlyList<int>? stageBlocks = null) : base(nameof(ResNetBody))
         {
-            var (bottleneck, blocks) = depth switch
+            var (bottleneck, standard) = depth switch
             {
                 18 => (false, new[] { 2, 2, 2, 2 }),
                 34 => (false, new[] { 3, 4, 6, 3 }),
@@ -136,7 +140,11 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                 101 => (true, new[] { 3, 4, 23, 3 }),
                 _ => throw new ArgumentOutOfRangeException(nameof(depth), depth, "ResNet depth must be 18, 34, 50 or 101."),
             };
+            if (stageBlocks is not null && (stageBlocks.Count != 4 || stageBlocks.Any(b => b < 1)))
+                throw new ArgumentException($"Four stages of at least one block each are needed; got [{string.Join(", ", stageBlocks)}].", nameof(stageBlocks));
+            var blocks = stageBlocks?.ToArray() ?? standard;
             Depth = depth;
+            StageBlocks = blocks;
             Func<long, nn.Module<Tensor, Tensor>> norm = normalization == BackboneNormalization.Frozen
                 ? n => new FrozenBatchNorm2d(n)
                 : n => nn.BatchNorm2d(n);
@@ -154,6 +162,9 @@ namespace Microsoft.ML.MaskRcnn.Modeling
 
         /// <summary>18, 34, 50 or 101.</summary>
         public int Depth { get; }
+
+        /// <summary>Residual blocks in layer1..layer4.</summary>
+        public IReadOnlyList<int> StageBlocks { get; }
 
         /// <summary>Channels of C2..C5: 64..512 for ResNet-18/34, 256..2048 for ResNet-50/101.</summary>
         public long[] StageChannels { get; }
