@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.MaskRcnn;
 using Microsoft.ML.MaskRcnn.Data;
+using Microsoft.ML.MaskRcnn.Training;
 using Microsoft.ML.Transforms.Image;
 
 /// <summary>The other code blocks of docs/usage.md, verbatim.</summary>
@@ -14,6 +15,14 @@ public static class UsageSnippets
         using var engine = ml.Model.CreatePredictionEngine<InMemory, InstanceSegmentationPrediction>(
             model.LastTransformer, new PredictionEngineOptions { OwnsTransformer = false });
         return engine.Predict(new InMemory { Image = image });     // e.g. MLImage.CreateFromFile("street.jpg")
+    }
+
+    // Needs package Microsoft.ML.DnnImageFeaturizer.ResNet18 in the application (its DnnImageModels folder in the output).
+    public static IEstimator<ITransformer> PretrainedPipeline(MLContext ml, string imageFolder)
+    {
+        var options = new MaskRcnnEstimator.Options { Trainer = MaskRcnnTrainerOptions.SmallPretrained(numClasses: 2) };
+        var pipeline = ml.Transforms.LoadImages("Image", imageFolder, "ImagePath").Append(ml.Transforms.DetectInstances(options));
+        return pipeline;
     }
 
     // mask: H x W, row-major, non-zero = object; polygon: COCO's x0, y0, x1, y1, ... in pixels

@@ -12,6 +12,8 @@ RECIPE_JSON (written by test/Microsoft.ML.MaskRcnn.Benchmarks/TrainingRecipe.cs)
   output           folder for results_<step>.json (COCO results), losses.jsonl and initial_weights.pth
   initial_weights  optional .pth state dict to start from (else torchvision's own random initialisation)
   save_initial_weights  when true, also write the initial state dict to output/initial_weights.pth
+  backbone_weights optional JSON index (tensors: key, shape, offset; data: raw little-endian float32 file beside it) of
+                   backbone.body.* tensors loaded after building (the pretrained-backbone comparison)
 
 Prints "name value" lines: seconds_per_step (median after 10 warm-up steps), mean_seconds_per_step,
 train_seconds (the training loop without the evaluations), eval_seconds, steps, parameters.
@@ -43,7 +45,11 @@ WARMUP_STEPS_FOR_TIMING = 10
 def build_model(m):
     """The network of our MaskRcnnModel(m) as torchvision builds it (same module names, shapes and initialisation rules)."""
     norm = nn.BatchNorm2d if m["backbone_normalization"] == "BatchNorm" else FrozenBatchNorm2d
-    body = getattr(resnet, f"resnet{m['backbone_depth']}")(weights=None, norm_layer=norm)
+    if m.get("backbone_stage_blocks"):
+        block = resnet.BasicBlock if m["backbone_depth"] < 50 else resnet.Bottleneck
+        body = resnet.ResNet(block, list(m["backbone_stage_blocks"]), norm_layer=norm)
+    else:
+        body = getattr(resnet, f"resnet{m['backbone_depth']}")(weights=None, norm_layer=norm)
     # torchvision's _resnet_fpn_extractor, with the FPN width as a parameter (resnet_fpn_backbone fixes it at 256).
     trainable = m["trainable_backbone_stages"]
     layers_to_train = ["layer4", "layer3", "layer2", "layer1", "conv1"][:trainable]
@@ -91,16 +97,17 @@ def set_eval_size(model, m, training):
 def learning_rate(o, step, total_steps):
     """LearningRateSchedule.At(step) of src/Microsoft.ML.MaskRcnn/Training/LearningRateSchedule.cs."""
     warmup = 1.0
-    if step < o["warmup_steps"]:
-        alpha = step / o["warmup_steps"]
+    warmup_steps = min(o["warmup_steps"], math.floor(o["max_warmup_fraction"] * total_steps))
+    if step < warmup_steps:
+        alpha = step / warmup_steps
         warmup = o["warmup_factor"] * (1 - alpha) + alpha
     if o["decay"] == "Step":
         # .NET's Math.Round rounds half to even, as Python's round.
         milestones = sorted(int(round(f * total_steps)) for f in o["step_milestones"])
         decay = o["step_gamma"] ** sum(1 for ms in milestones if ms <= step)
     else:
-        span = max(total_steps - o["warmup_steps"], 1)
-        t = min(max((step - o["warmup_steps"]) / span, 0.0), 1.0)
+        span = max(total_steps - warmup_steps, 1)
+        t = min(max((step - warmup_steps) / span, 0.0), 1.0)
         minimum = o["min_learning_rate_factor"]
         decay = minimum + (1 - minimum) * 0.5 * (1 + math.cos(math.pi * t))
     return o["learning_rate"] * warmup * decay
@@ -172,6 +179,20 @@ def predict(model, data, threshold, path):
         json.dump(results, f)
 
 
+def load_backbone(model, index_path):
+    """The backbone body's tensors written by the C# side (float32 raw file plus a JSON index of key, shape, offset)."""
+    with open(index_path) as f:
+        index = json.load(f)
+    raw = np.fromfile(os.path.join(os.path.dirname(index_path), index["data"]), dtype="<f4")
+    state = {e["key"]: torch.from_numpy(raw[e["offset"]:e["offset"] + int(np.prod(e["shape"]))].reshape(e["shape"]).copy())
+             for e in index["tensors"]}
+    result = model.load_state_dict(state, strict=False)
+    body_missing = [k for k in result.missing_keys if k.startswith("backbone.body.") and not k.endswith("num_batches_tracked")]
+    if result.unexpected_keys or body_missing:
+        raise ValueError(f"backbone weights do not fit: unexpected {result.unexpected_keys}, missing {body_missing}")
+    print(f"# backbone body initialised from {index_path} ({len(state)} tensors)", file=sys.stderr, flush=True)
+
+
 def main():
     with open(sys.argv[1]) as f:
         recipe = json.load(f)
@@ -185,6 +206,8 @@ def main():
     model = build_model(m)
     if recipe.get("initial_weights"):
         model.load_state_dict(torch.load(recipe["initial_weights"]))
+    if recipe.get("backbone_weights"):
+        load_backbone(model, recipe["backbone_weights"])
     if recipe.get("save_initial_weights"):
         torch.save(model.state_dict(), os.path.join(out, "initial_weights.pth"))
     train = Dataset(recipe["dataset"], "train")

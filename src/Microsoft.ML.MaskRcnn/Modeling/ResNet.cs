@@ -132,14 +132,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         /// </summary>
         public ResNetBody(int depth, BackboneNormalization normalization, IReadOnlyList<int>? stageBlocks = null) : base(nameof(ResNetBody))
         {
-            var (bottleneck, standard) = depth switch
-            {
-                18 => (false, new[] { 2, 2, 2, 2 }),
-                34 => (false, new[] { 3, 4, 6, 3 }),
-                50 => (true, new[] { 3, 4, 6, 3 }),
-                101 => (true, new[] { 3, 4, 23, 3 }),
-                _ => throw new ArgumentOutOfRangeException(nameof(depth), depth, "ResNet depth must be 18, 34, 50 or 101."),
-            };
+            var standard = StandardStageBlocks(depth);
+            bool bottleneck = depth >= 50;
             if (stageBlocks is not null && (stageBlocks.Count != 4 || stageBlocks.Any(b => b < 1)))
                 throw new ArgumentException($"Four stages of at least one block each are needed; got [{string.Join(", ", stageBlocks)}].", nameof(stageBlocks));
             var blocks = stageBlocks?.ToArray() ?? standard;
@@ -159,6 +153,16 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             RegisterComponents();
             InitializeForTrainingFromScratch();
         }
+
+        /// <summary>The standard residual blocks per stage of ResNet-<paramref name="depth"/> (basic blocks below 50, bottlenecks from 50).</summary>
+        public static int[] StandardStageBlocks(int depth) => depth switch
+        {
+            18 => new[] { 2, 2, 2, 2 },
+            34 => new[] { 3, 4, 6, 3 },
+            50 => new[] { 3, 4, 6, 3 },
+            101 => new[] { 3, 4, 23, 3 },
+            _ => throw new ArgumentOutOfRangeException(nameof(depth), depth, "ResNet depth must be 18, 34, 50 or 101."),
+        };
 
         /// <summary>18, 34, 50 or 101.</summary>
         public int Depth { get; }

@@ -16,18 +16,22 @@ namespace Microsoft.ML.MaskRcnn.Training
         {
             this.options = options;
             TotalSteps = totalSteps;
+            WarmupSteps = Math.Min(options.WarmupSteps, (int)Math.Floor(options.MaxWarmupFraction * totalSteps));
             milestones = options.StepMilestones.Select(f => (int)Math.Round(f * totalSteps)).OrderBy(m => m).ToArray();
         }
 
         public int TotalSteps { get; }
 
+        /// <summary>Steps of warm-up: the options' count, capped at <see cref="MaskRcnnTrainerOptions.MaxWarmupFraction"/> of the schedule.</summary>
+        public int WarmupSteps { get; }
+
         /// <summary>The rate of step <paramref name="step"/> (0-based).</summary>
         public double At(int step)
         {
             double warmup = 1.0;
-            if (step < options.WarmupSteps)
+            if (step < WarmupSteps)
             {
-                double alpha = (double)step / options.WarmupSteps;
+                double alpha = (double)step / WarmupSteps;
                 warmup = options.WarmupFactor * (1 - alpha) + alpha;
             }
             double decay = options.Decay switch
@@ -40,8 +44,8 @@ namespace Microsoft.ML.MaskRcnn.Training
 
         private double CosineFactor(int step)
         {
-            int span = Math.Max(TotalSteps - options.WarmupSteps, 1);
-            double t = Math.Clamp((double)(step - options.WarmupSteps) / span, 0, 1);
+            int span = Math.Max(TotalSteps - WarmupSteps, 1);
+            double t = Math.Clamp((double)(step - WarmupSteps) / span, 0, 1);
             double minimum = options.MinLearningRateFactor;
             return minimum + (1 - minimum) * 0.5 * (1 + Math.Cos(Math.PI * t));
         }

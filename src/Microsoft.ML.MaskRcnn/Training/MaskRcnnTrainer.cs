@@ -270,11 +270,43 @@ namespace Microsoft.ML.MaskRcnn.Training
                 Message?.Invoke(this, $"Initial weights loaded from checkpoint '{path}'.");
                 return;
             }
+            if (MaskRcnnTrainerOptions.IsOnnx(path))
+            {
+                LoadOnnxBackbone(model, run);
+                return;
+            }
             var loadOptions = run.InitialWeightsIncludePredictors
                 ? new StateDictLoadOptions { Strict = false }
                 : StateDictLoadOptions.ExceptMaskRcnnPredictors(strict: false);
             var report = StateDictLoader.Load(model, path, loadOptions);
             Message?.Invoke(this, $"Initial weights from '{path}': {report}");
+        }
+
+        /// <summary>An ImageNet ResNet stored as ONNX becomes the backbone's body; everything else keeps its initialisation.</summary>
+        private void LoadOnnxBackbone(MaskRcnnModel model, MaskRcnnTrainerOptions run)
+        {
+            string path = run.InitialWeights!;
+            var weights = OnnxResNetWeights.Read(path);
+            var blocks = run.Model.BackboneStageBlocks ?? ResNetBody.StandardStageBlocks(run.Model.BackboneDepth);
+            bool bottleneck = run.Model.BackboneDepth >= 50;
+            if (weights.Bottleneck != bottleneck || !weights.StageBlocks.SequenceEqual(blocks))
+                throw new ArgumentException(
+                    $"Invalid MaskRcnnTrainerOptions.Model.BackboneStageBlocks: the ONNX backbone '{path}' is a ResNet of {(weights.Bottleneck ? "bottleneck" : "basic")} " +
+                    $"blocks [{string.Join(", ", weights.StageBlocks)}], the model's is of {(bottleneck ? "bottleneck" : "basic")} blocks [{string.Join(", ", blocks)}] " +
+                    $"(depth {run.Model.BackboneDepth}); set BackboneDepth and BackboneStageBlocks to match.", "BackboneStageBlocks");
+            var tensors = weights.ToTensors("backbone.body.", run.InitialWeightsChannelsReversed);
+            try
+            {
+                var report = StateDictLoader.Load(model, tensors, new StateDictLoadOptions { Strict = false });
+                if (report.UnexpectedKeys.Count > 0 || report.ShapeMismatches.Count > 0 || report.LoadedKeys.Count != tensors.Count)
+                    throw new InvalidDataException($"The ONNX backbone '{path}' does not fit the model's ResNet: {report}");
+                Message?.Invoke(this, $"Backbone initialised from the ONNX ResNet '{path}' ({report.LoadedKeys.Count} tensors" +
+                                      $"{(run.InitialWeightsChannelsReversed ? ", input channels reversed from BGR to RGB" : "")}); FPN, RPN and heads keep their random initialisation.");
+            }
+            finally
+            {
+                foreach (var tensor in tensors.Values) tensor.Dispose();
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.ML.MaskRcnn.Checkpoints;
 using Microsoft.ML.MaskRcnn.Modeling;
 
 namespace Microsoft.ML.MaskRcnn.Training
@@ -18,7 +19,7 @@ namespace Microsoft.ML.MaskRcnn.Training
     /// <summary>
     /// Everything the trainer needs besides the data: the network (<see cref="Model"/>), the optimisation schedule,
     /// augmentation, validation, checkpoints, initial weights and the execution settings. <see cref="Validate"/>
-    /// names the option at fault. Presets: <see cref="SmallFromScratch"/> and <see cref="PaperR50Fpn"/>.
+    /// names the option at fault. Presets: <see cref="SmallFromScratch"/>, <see cref="SmallPretrained"/>, <see cref="EmbeddedShapes"/> and <see cref="PaperR50Fpn"/>.
     /// </summary>
     public sealed class MaskRcnnTrainerOptions
     {
@@ -45,6 +46,12 @@ namespace Microsoft.ML.MaskRcnn.Training
         public int WarmupSteps { get; set; } = 500;
 
         public double WarmupFactor { get; set; } = 0.001;
+
+        /// <summary>
+        /// The warm-up lasts at most this fraction of the schedule's steps, so that a short run (a few hundred steps, a
+        /// preset's warm-up of 100) still spends most of its steps at the full rate.
+        /// </summary>
+        public double MaxWarmupFraction { get; set; } = 0.2;
 
         public LearningRateDecay Decay { get; set; } = LearningRateDecay.Step;
 
@@ -80,8 +87,17 @@ namespace Microsoft.ML.MaskRcnn.Training
         /// <summary>Write a checkpoint every this many steps (0: at the end of each epoch and of training).</summary>
         public int CheckpointInterval { get; set; }
 
-        /// <summary>A torchvision checkpoint (.pth) or a checkpoint of ours to start from; null: random initialisation.</summary>
+        /// <summary>
+        /// A torchvision checkpoint (.pth) or a checkpoint of ours to start from, or an ImageNet ResNet stored as ONNX (.onnx, such
+        /// as <see cref="ImageNetResNet18"/>'s) for the backbone alone; null: random initialisation.
+        /// </summary>
         public string? InitialWeights { get; set; }
+
+        /// <summary>
+        /// The ONNX backbone in <see cref="InitialWeights"/> was trained on BGR images (CNTK's and ML.NET's featurizers'): its first
+        /// convolution's input channels are reversed on loading so that it reads our RGB images.
+        /// </summary>
+        public bool InitialWeightsChannelsReversed { get; set; }
 
         /// <summary>Also load the class-count-dependent predictor layers from <see cref="InitialWeights"/> (false to fine-tune on other classes).</summary>
         public bool InitialWeightsIncludePredictors { get; set; }
@@ -108,6 +124,42 @@ namespace Microsoft.ML.MaskRcnn.Training
             BatchSize = 4, LearningRate = 0.02, WarmupSteps = 100, Epochs = 20,
             Decay = LearningRateDecay.Cosine, GradientClipNorm = 10.0,
         };
+
+        /// <summary>
+        /// <see cref="SmallFromScratch"/>'s network and schedule on ML.NET's ImageNet-trained ResNet-18 (see
+        /// <see cref="UseImageNetResNet18"/>), for real photos and little data. <paramref name="modelsFolder"/> is the
+        /// DnnImageModels folder (default: beside the application).
+        /// </summary>
+        /// <exception cref="System.IO.FileNotFoundException">The models are absent; the message names the NuGet package to add.</exception>
+        public static MaskRcnnTrainerOptions SmallPretrained(int numClasses, string? modelsFolder = null)
+        {
+            var options = SmallFromScratch(numClasses);
+            options.UseImageNetResNet18(modelsFolder);
+            return options;
+        }
+
+        /// <summary>
+        /// Starts the backbone from ML.NET's ImageNet ResNet-18 (<see cref="ImageNetResNet18"/>: blocks per stage [2, 2, 2, 3])
+        /// with the input normalisation and channel order it was trained with (read from its preprocessing graph), frozen batch
+        /// normalisation and the stem and first stage frozen, as torchvision fine-tunes its pretrained backbones. The rest
+        /// of the recipe (sizes, heads, schedule) is left as it is.
+        /// </summary>
+        /// <exception cref="System.IO.FileNotFoundException">The models are absent; the message names the NuGet package to add.</exception>
+        public void UseImageNetResNet18(string? modelsFolder = null)
+        {
+            var models = ImageNetResNet18.Locate(modelsFolder);
+            var preprocessing = OnnxImagePreprocessing.Read(models.PreprocessingPath);
+            var (mean, std) = preprocessing.Normalization();
+            Model.BackboneDepth = 18;
+            Model.BackboneStageBlocks = new[] { 2, 2, 2, 3 };
+            Model.BackboneNormalization = BackboneNormalization.Frozen;
+            Model.TrainableBackboneStages = 3;
+            Model.ImageMean = mean;
+            Model.ImageStd = std;
+            InitialWeights = models.NetworkPath;
+            InitialWeightsChannelsReversed = preprocessing.ReversesChannels;
+            InitialWeightsIncludePredictors = false;
+        }
 
         /// <summary>
         /// The recipe for the embedded synthetic-shapes dataset (<see cref="Data.SyntheticShapesDataset"/>, 160 x 128
@@ -151,6 +203,7 @@ namespace Microsoft.ML.MaskRcnn.Training
             Check(Momentum is >= 0 and < 1, nameof(Momentum), $"must be in [0, 1), got {Momentum}");
             Check(WeightDecay >= 0, nameof(WeightDecay), $"must not be negative, got {WeightDecay}");
             Check(WarmupSteps >= 0, nameof(WarmupSteps), $"must not be negative, got {WarmupSteps}");
+            Check(MaxWarmupFraction is >= 0 and <= 1, nameof(MaxWarmupFraction), $"must be in [0, 1], got {MaxWarmupFraction}");
             Check(WarmupFactor is > 0 and <= 1, nameof(WarmupFactor), $"must be in (0, 1], got {WarmupFactor}");
             Check(StepMilestones.All(m => m is > 0 and < 1), nameof(StepMilestones), "must be fractions of the schedule in (0, 1)");
             Check(StepGamma is > 0 and <= 1, nameof(StepGamma), $"must be in (0, 1], got {StepGamma}");
@@ -162,7 +215,14 @@ namespace Microsoft.ML.MaskRcnn.Training
             Check(EvaluationInterval >= 0, nameof(EvaluationInterval), "must not be negative");
             Check(CheckpointInterval >= 0, nameof(CheckpointInterval), "must not be negative");
             Check(InitialWeights is null || System.IO.File.Exists(InitialWeights), nameof(InitialWeights), $"file '{InitialWeights}' does not exist");
+            Check(!InitialWeightsChannelsReversed || IsOnnx(InitialWeights), nameof(InitialWeightsChannelsReversed),
+                  "applies only to an ONNX backbone (.onnx) in InitialWeights");
+            Check(!IsOnnx(InitialWeights) || !InitialWeightsIncludePredictors, nameof(InitialWeightsIncludePredictors),
+                  "an ONNX backbone has no predictors to load");
         }
+
+        /// <summary>Whether <paramref name="path"/> names an ONNX model (loaded as a backbone only).</summary>
+        internal static bool IsOnnx(string? path) => path is not null && path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>A deep copy.</summary>
         public MaskRcnnTrainerOptions Clone()

@@ -22,6 +22,20 @@ namespace Microsoft.ML.MaskRcnn.Tests.Training
         }
 
         [TestMethod]
+        public void AShortScheduleCapsTheWarmupAtItsFraction()
+        {
+            var options = new MaskRcnnTrainerOptions { LearningRate = 0.02, WarmupSteps = 100, WarmupFactor = 0.001, Decay = LearningRateDecay.Cosine, MaxWarmupFraction = 0.2 };
+            // 150 steps: the warm-up lasts floor(0.2 * 150) = 30 steps, not 100.
+            var schedule = new LearningRateSchedule(options, 150);
+            Assert.AreEqual(30, schedule.WarmupSteps);
+            Assert.AreEqual(0.02 * (0.001 * 0.5 + 0.5), schedule.At(15), 1e-15);
+            Assert.AreEqual(0.02, schedule.At(30), 1e-15);
+            // Then the cosine spans the remaining 120 steps: half-way at step 90.
+            Assert.AreEqual(0.02 * 0.5, schedule.At(90), 1e-12);
+            Assert.AreEqual(100, new LearningRateSchedule(options, 1000).WarmupSteps, "a long schedule keeps the options' warm-up");
+        }
+
+        [TestMethod]
         public void CosineDecayReachesItsFloorAtTheEnd()
         {
             var options = new MaskRcnnTrainerOptions { LearningRate = 0.1, WarmupSteps = 10, Decay = LearningRateDecay.Cosine, MinLearningRateFactor = 0.1 };
