@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Microsoft.ML.MaskRcnn.Checkpoints;
 using Microsoft.ML.MaskRcnn.Data;
 using Microsoft.ML.MaskRcnn.Training;
 
@@ -21,10 +22,14 @@ namespace Microsoft.ML.MaskRcnn.Cli
 
         private static readonly (string Name, Func<MaskRcnnTrainerOptions> Create, string What)[] Presets =
         {
-            ("small", () => MaskRcnnTrainerOptions.SmallFromScratch(0), "ResNet-18-FPN from scratch at 384 px, for CPUs and small datasets"),
+            ("small-pretrained", () => MaskRcnnTrainerOptions.SmallPretrained(0),
+             "ResNet-18-FPN at 384 px on ML.NET's ImageNet ResNet-18 (package " + ImageNetResNet18.PackageId + "), for real photos"),
+            ("small", () => MaskRcnnTrainerOptions.SmallFromScratch(0), "ResNet-18-FPN from scratch at 384 px, for CPUs and synthetic or unusual images"),
             ("paper", () => MaskRcnnTrainerOptions.PaperR50Fpn(0), "torchvision's R50-FPN at 800 px, for --init with pretrained weights"),
             ("embedded", MaskRcnnTrainerOptions.EmbeddedShapes, "the main job's recipe for the 160x128 synthetic shapes"),
         };
+
+        private const string DefaultPreset = "small-pretrained";
 
         public string Name => "train";
 
@@ -37,7 +42,8 @@ namespace Microsoft.ML.MaskRcnn.Cli
             "Trains Mask R-CNN through the ML.NET pipeline LoadImages -> DetectInstances and saves it as an ML.NET model zip\n" +
             "(load it with mlContext.Model.Load; its input is an ImagePath text column). The model's classes are the training\n" +
             "dataset's categories, in their order (COCO: by id). Progress comes from MLContext.Log.\n" +
-            "Settings marked \"preset\" default to the chosen --preset's value (shown for small, paper, embedded).",
+            "Settings marked \"preset\" default to the chosen --preset's value (shown for " + string.Join(", ", Presets.Select(p => p.Name)) + ").\n" +
+            "For real photos, small-pretrained learns far more from little data than small (docs/cli.md).",
             Options);
 
         private static List<CliOption> BuildOptions()
@@ -48,7 +54,9 @@ namespace Microsoft.ML.MaskRcnn.Cli
             options.Add(new CliOption("val-fraction", "F", "validate on this fraction of the training images instead (split by --seed)", Section: ValidationSection));
             options.AddRange(DatasetArguments.Settings(SettingsSection));
             options.Add(new CliOption("model", "FILE", "where to write the model zip (required)", Section: TrainingSection));
-            options.Add(new CliOption("preset", "NAME", "the recipe: " + string.Join("; ", Presets.Select(p => $"{p.Name}: {p.What}")), "small", TrainingSection));
+            options.Add(new CliOption("preset", "NAME", "the recipe: " + string.Join("; ", Presets.Select(p => $"{p.Name}: {p.What}")), DefaultPreset, TrainingSection));
+            options.Add(new CliOption("imagenet-models", "DIR", "the DnnImageModels folder of small-pretrained's ImageNet ResNet-18",
+                                      "DnnImageModels beside maskrcnn", TrainingSection));
             options.Add(new CliOption("backbone", "N", "ResNet depth: 18, 34, 50 or 101", PresetDefault(t => t.Model.BackboneDepth), TrainingSection));
             options.Add(new CliOption("min-size", "N", "images are resized so that their short side is N (also turns off the preset's size jitter)",
                                       PresetDefault(t => t.Model.MinSize), TrainingSection));
@@ -75,8 +83,21 @@ namespace Microsoft.ML.MaskRcnn.Cli
             return options;
         }
 
+        // Help shows every preset's value; a preset whose files are missing shows "?" there and fails with its reason when chosen.
         private static string PresetDefault(Func<MaskRcnnTrainerOptions, object> value) =>
-            "preset: " + string.Join(", ", Presets.Select(p => Convert.ToString(value(p.Create()), CultureInfo.InvariantCulture)));
+            "preset: " + string.Join(", ", Presets.Select(p => TryCreate(p.Create) is { } t ? Convert.ToString(value(t), CultureInfo.InvariantCulture) : "?"));
+
+        private static MaskRcnnTrainerOptions? TryCreate(Func<MaskRcnnTrainerOptions> create)
+        {
+            try
+            {
+                return create();
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+        }
 
         public int Execute(ParsedArguments a, CliConsole console)
         {
@@ -145,13 +166,25 @@ namespace Microsoft.ML.MaskRcnn.Cli
 
         private static MaskRcnnEstimator.Options EstimatorOptions(ParsedArguments a, int seed)
         {
-            string presetName = a.Text("preset") ?? "small";
+            string presetName = a.Text("preset") ?? DefaultPreset;
             var preset = Presets.FirstOrDefault(p => p.Name == presetName);
             if (preset.Name is null) throw new UsageException($"--preset must be {string.Join(", ", Presets.Select(p => p.Name))}, got '{presetName}'");
-            var t = preset.Create();
+            string? modelsFolder = a.Text("imagenet-models");
+            if (modelsFolder is not null && presetName != "small-pretrained") throw new UsageException("--imagenet-models applies only to --preset small-pretrained");
+            MaskRcnnTrainerOptions t;
+            try
+            {
+                t = presetName == "small-pretrained" ? MaskRcnnTrainerOptions.SmallPretrained(0, modelsFolder) : preset.Create();
+            }
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
+            {
+                throw new UsageException($"--preset {presetName}: {e.Message}");
+            }
             var m = t.Model;
             if (a.OptionalInt("backbone") is int depth)
             {
+                if (presetName == "small-pretrained" && depth != 18)
+                    throw new UsageException($"--backbone {depth}: the small-pretrained preset starts from ML.NET's ImageNet ResNet-18; use --preset small for other depths");
                 if (depth is not (18 or 34 or 50 or 101)) throw new UsageException($"--backbone must be 18, 34, 50 or 101, got {depth}");
                 m.BackboneDepth = depth;
             }
@@ -180,7 +213,12 @@ namespace Microsoft.ML.MaskRcnn.Cli
             if (a.OutputPath("checkpoints") is string checkpoints) t.CheckpointDirectory = checkpoints;
             a.Requires("checkpoint-interval", "checkpoints");
             t.CheckpointInterval = a.Int("checkpoint-interval", 0, min: 0);
-            t.InitialWeights = a.ExistingFile("init");
+            // --init replaces a preset's initial weights; a resumed run takes its weights from the checkpoint.
+            if (a.ExistingFile("init") is string init || a.Text("resume") is not null)
+            {
+                t.InitialWeights = a.ExistingFile("init");
+                t.InitialWeightsChannelsReversed = false;
+            }
             a.Requires("init-with-predictors", "init");
             t.InitialWeightsIncludePredictors = a.Flag("init-with-predictors");
             t.EvaluationInterval = a.Int("eval-interval", 0, min: 0);
@@ -212,7 +250,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             ["BackboneDepth"] = "backbone", ["MinSize"] = "min-size", ["MaxSize"] = "max-size", ["Epochs"] = "epochs", ["MaxSteps"] = "steps",
             ["BatchSize"] = "batch", ["LearningRate"] = "lr", ["WarmupSteps"] = "warmup", ["Threads"] = "threads", ["Device"] = "device",
             ["Seed"] = "seed", ["CheckpointInterval"] = "checkpoint-interval", ["EvaluationInterval"] = "eval-interval",
-            ["ScoreThreshold"] = "score-threshold", ["LogEveryNStep"] = "log-every", ["ResumeFrom"] = "resume", ["InitialWeights"] = "init",
+            ["ScoreThreshold"] = "score-threshold", ["LogEveryNStep"] = "log-every", ["ResumeFrom"] = "resume", ["InitialWeights"] = "init", ["InitialWeightsIncludePredictors"] = "init-with-predictors",
         };
     }
 }

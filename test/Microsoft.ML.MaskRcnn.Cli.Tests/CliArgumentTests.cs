@@ -138,10 +138,10 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
                          "--coco FILE", "--images DIR", "--image-folder DIR", "--mask-folder DIR", "--classes LIST", "--synthetic N", "--val-coco FILE",
                          "--val-images DIR", "--val-fraction F", "--model FILE", "--preset NAME", "--backbone N", "--min-size N", "--max-size N", "--epochs N",
                          "--steps N", "--batch N", "--lr X", "--warmup N", "--threads N", "--device NAME", "--seed N", "--checkpoints DIR",
-                         "--checkpoint-interval N", "--resume FILE", "--init FILE", "--init-with-predictors", "--eval-interval N", "--score-threshold X",
+                         "--checkpoint-interval N", "--resume FILE", "--init FILE", "--init-with-predictors", "--eval-interval N", "--score-threshold X", "--imagenet-models DIR",
                      })
                 StringAssert.Contains(trainHelp.Out, "  " + option);
-            StringAssert.Contains(trainHelp.Out, "(default: small)");
+            StringAssert.Contains(trainHelp.Out, "(default: small-pretrained)");
             StringAssert.Contains(trainHelp.Out, "(default: 0.5)");
 
             var evaluateHelp = CliRun.Of("evaluate", "--model", "ignored.zip", "-h");
