@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.ML.MaskRcnn.Checkpoints;
 using Microsoft.ML.MaskRcnn.Data;
 using Microsoft.ML.MaskRcnn.Training;
 
@@ -68,9 +69,38 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                 ["output"] = Path.GetFullPath(outputFolder),
                 ["initial_weights"] = initialWeights is null ? null : Path.GetFullPath(initialWeights),
                 ["save_initial_weights"] = saveInitialWeights,
+                ["backbone_weights"] = options.InitialWeights is string onnx && onnx.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+                    ? WriteBackbone(Path.Combine(outputFolder, "backbone_weights.json"), options) : null,
             };
             File.WriteAllText(path, JsonSerializer.Serialize(recipe, Json));
             return path;
+        }
+
+        /// <summary>
+        /// The ONNX backbone of <paramref name="options"/> as our trainer loads it (mapped to torchvision's keys, channels
+        /// reversed when the options say so), written for train_reference.py: a raw float32 file and a JSON index.
+        /// </summary>
+        private static string WriteBackbone(string indexPath, MaskRcnnTrainerOptions options)
+        {
+            var tensors = OnnxResNetWeights.Read(options.InitialWeights!).ToTensors("backbone.body.", options.InitialWeightsChannelsReversed);
+            var index = new List<Dictionary<string, object>>();
+            long offset = 0;
+            string dataName = Path.GetFileNameWithoutExtension(indexPath) + ".bin";
+            using (var data = new BinaryWriter(File.Create(Path.Combine(Path.GetDirectoryName(indexPath)!, dataName))))
+            {
+                foreach (var (key, tensor) in tensors)
+                {
+                    using (tensor)
+                    {
+                        var values = tensor.data<float>().ToArray();
+                        foreach (float v in values) data.Write(v);
+                        index.Add(new Dictionary<string, object> { ["key"] = key, ["shape"] = tensor.shape, ["offset"] = offset });
+                        offset += values.Length;
+                    }
+                }
+            }
+            File.WriteAllText(indexPath, JsonSerializer.Serialize(new Dictionary<string, object> { ["data"] = dataName, ["tensors"] = index }));
+            return Path.GetFullPath(indexPath);
         }
 
         /// <summary>
