@@ -37,7 +37,8 @@ namespace MaskRcnn.MainJob
             progress.Follow(ml);
             var trainerOptions = settings.TrainerOptions();
             var options = new MaskRcnnEstimator.Options { Trainer = trainerOptions, ScoreThreshold = PictureScoreThreshold, LogEveryNStep = 25 };
-            progress.Stage($"Training Mask R-CNN (ResNet-{trainerOptions.Model.BackboneDepth}-FPN from scratch, {trainerOptions.MaxSteps} steps of {trainerOptions.BatchSize} images, {trainerOptions.Threads} threads)");
+            string start = settings.Pretrained ? "from ML.NET's ImageNet weights" : "from scratch";
+            progress.Stage($"Training Mask R-CNN (ResNet-{trainerOptions.Model.BackboneDepth}-FPN {start}, {trainerOptions.MaxSteps} steps of {trainerOptions.BatchSize} images, {trainerOptions.Threads} threads)");
             var training = ml.Data.LoadFromEnumerable(trainRows);
             var pipeline = ml.Transforms.LoadImages("Image", trainFolder, nameof(InstanceSegmentationInput.ImagePath))
                 .Append(ml.Transforms.DetectInstances(options));

@@ -30,10 +30,16 @@ namespace MaskRcnn.MainJob
         /// <summary>Seed of the data and of training.</summary>
         public int Seed { get; set; } = 1;
 
-        /// <summary>The recipe: the small-machine preset tuned for the embedded dataset's 160 x 128 images.</summary>
+        /// <summary>Whether the backbone starts from ML.NET's ImageNet ResNet-18 (the default) or from random weights.</summary>
+        public bool Pretrained { get; set; } = true;
+
+        /// <summary>
+        /// The recipe: the small-machine preset tuned for the embedded dataset's 160 x 128 images, on the ImageNet backbone
+        /// (800 steps) or from scratch (3,000 steps).
+        /// </summary>
         public MaskRcnnTrainerOptions TrainerOptions()
         {
-            var options = MaskRcnnTrainerOptions.EmbeddedShapes();
+            var options = Pretrained ? MaskRcnnTrainerOptions.EmbeddedShapesPretrained() : MaskRcnnTrainerOptions.EmbeddedShapes();
             if (Steps > 0) options.MaxSteps = Steps;
             options.Threads = Threads;
             options.Seed = Seed;
@@ -44,8 +50,8 @@ namespace MaskRcnn.MainJob
         public SyntheticShapesOptions ImageOptions() => new();
 
         public const string Usage =
-            "usage: MaskRcnn.MainJob [--out DIR] [--train N] [--test N] [--overlays N] [--steps N] [--threads N] [--seed N] [--quick]\n" +
-            "  trains Mask R-CNN on the embedded shapes dataset, evaluates it on held-out images, saves and reloads the\n" +
+            "usage: MaskRcnn.MainJob [--out DIR] [--train N] [--test N] [--overlays N] [--steps N] [--threads N] [--seed N] [--start pretrained|scratch] [--quick]\n" +
+            "  trains Mask R-CNN on the embedded shapes dataset (backbone from ML.NET's ImageNet ResNet-18, or --start scratch), evaluates it on held-out images, saves and reloads the\n" +
             "  model zip, and writes overlay pictures and metrics.json (default folder out/main-job).\n" +
             "  --quick: a smoke run (a few images and steps) that exercises every stage in seconds.";
 
@@ -73,6 +79,15 @@ namespace MaskRcnn.MainJob
                     case "--steps": settings.Steps = Count(1); break;
                     case "--threads": settings.Threads = Count(1); break;
                     case "--seed": settings.Seed = Count(0); break;
+                    case "--start":
+                        string start = Value();
+                        settings.Pretrained = start switch
+                        {
+                            "pretrained" => true,
+                            "scratch" => false,
+                            _ => throw new ArgumentException($"Argument --start needs 'pretrained' or 'scratch', got '{start}'."),
+                        };
+                        break;
                     case "--quick":
                         settings.TrainImages = 16; settings.TestImages = 6; settings.Overlays = 2; settings.Steps = 4;
                         break;

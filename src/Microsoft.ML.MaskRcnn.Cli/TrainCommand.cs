@@ -26,7 +26,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
              "ResNet-18-FPN at 384 px on ML.NET's ImageNet ResNet-18 (package " + ImageNetResNet18.PackageId + "), for real photos"),
             ("small", () => MaskRcnnTrainerOptions.SmallFromScratch(0), "ResNet-18-FPN from scratch at 384 px, for CPUs and synthetic or unusual images"),
             ("paper", () => MaskRcnnTrainerOptions.PaperR50Fpn(0), "torchvision's R50-FPN at 800 px, for --init with pretrained weights"),
-            ("embedded", MaskRcnnTrainerOptions.EmbeddedShapes, "the main job's recipe for the 160x128 synthetic shapes"),
+            ("embedded", MaskRcnnTrainerOptions.EmbeddedShapes, "the main job's network for the 160x128 synthetic shapes, from scratch"),
         };
 
         private const string DefaultPreset = "small-pretrained";

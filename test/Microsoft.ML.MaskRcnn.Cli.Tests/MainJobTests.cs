@@ -4,6 +4,7 @@ using MaskRcnn.MainJob;
 using Microsoft.ML.Data;
 using Microsoft.ML.MaskRcnn.Data;
 using Microsoft.ML.MaskRcnn.Imaging;
+using Microsoft.ML.MaskRcnn.Modeling;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.MaskRcnn.Cli.Tests
@@ -12,6 +13,23 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
     [TestClass]
     public sealed class MainJobTests
     {
+        [TestMethod]
+        public void TheMainJobStartsFromTheImageNetBackboneUnlessToldToStartFromScratch()
+        {
+            var pretrained = MainJobSettings.Parse(new[] { "--quick" }).TrainerOptions();
+            Assert.AreEqual(Checkpoints.ImageNetResNet18.Locate().NetworkPath, pretrained.InitialWeights);
+            Assert.AreEqual(BackboneNormalization.Frozen, pretrained.Model.BackboneNormalization);
+            Assert.AreEqual(4, pretrained.MaxSteps, "--quick's steps");
+
+            var scratch = MainJobSettings.Parse(new[] { "--start", "scratch" }).TrainerOptions();
+            Assert.IsNull(scratch.InitialWeights);
+            Assert.AreEqual(BackboneNormalization.BatchNorm, scratch.Model.BackboneNormalization);
+
+            var error = Assert.ThrowsExactly<System.ArgumentException>(() => MainJobSettings.Parse(new[] { "--start", "imagenet" }));
+            StringAssert.Contains(error.Message, "--start");
+            StringAssert.Contains(error.Message, "'imagenet'");
+        }
+
         [TestMethod]
         public void TheQuickMainJobsMetricsAreThoseOfItsSavedModelOnTheHeldOutImages()
         {
