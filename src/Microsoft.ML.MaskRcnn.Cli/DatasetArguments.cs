@@ -82,14 +82,20 @@ namespace Microsoft.ML.MaskRcnn.Cli
                                      $"{p}image-folder DIR {p}mask-folder DIR, or {p}synthetic N");
         }
 
+        // Every image and annotation is checked before any work, so that all problems are reported in one go.
         private static DatasetSource Checked(DatasetSource source)
         {
-            if (source.Dataset.Count == 0)
+            try
+            {
+                if (source.Dataset.Count == 0) throw new InvalidDataException($"The {source.Description} has no usable images.");
+                DatasetCheck.ThrowIfInvalid(source.Dataset, source.Description);
+                return source;
+            }
+            catch
             {
                 source.Dispose();
-                throw new InvalidDataException($"The {source.Description} has no usable images.");
+                throw;
             }
-            return source;
         }
 
         private static InstanceMaskFolderOptions MaskFolderOptions(ParsedArguments a, CliConsole console)

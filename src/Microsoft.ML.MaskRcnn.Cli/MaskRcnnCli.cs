@@ -100,7 +100,10 @@ namespace Microsoft.ML.MaskRcnn.Cli
             }
             catch (Exception e)
             {
-                console.Error.WriteLine($"maskrcnn {command.Name}: error: {OneLine(Innermost(e).Message)}");
+                var cause = Innermost(e);
+                // A dataset check lists one problem per line; other messages are kept to one line.
+                string message = cause is Data.DatasetProblemsException ? cause.Message : OneLine(cause.Message);
+                console.Error.WriteLine($"maskrcnn {command.Name}: error: {message}");
                 if (verbose) console.Error.WriteLine(e.ToString());
                 return Failure;
             }
@@ -116,11 +119,19 @@ namespace Microsoft.ML.MaskRcnn.Cli
             return UsageError;
         }
 
-        // Reflection and aggregate wrappers only hide the message the user needs.
+        // ML.NET's parallel cursors rethrow a failure inside a message of their own, with the cause (naming the file) inside.
+        private static readonly string[] MlNetWrapperMessages =
+        {
+            "Splitter/consolidator worker encountered exception while consuming source data",
+            "Shuffle input cursor reader failed with an exception",
+        };
+
+        // Reflection, aggregate and ML.NET's cursor wrappers only hide the message the user needs.
         private static Exception Innermost(Exception e)
         {
-            while (e is TargetInvocationException or AggregateException or TypeInitializationException && e.InnerException is not null)
-                e = e.InnerException!;
+            while (e.InnerException is not null &&
+                   (e is TargetInvocationException or AggregateException or TypeInitializationException || MlNetWrapperMessages.Contains(e.Message)))
+                e = e.InnerException;
             return e;
         }
 

@@ -67,34 +67,40 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 coco = CocoAnnotationFile.Load(file);
                 images = coco.Images.Select(i => new InputImage(Path.Combine(folder, i.FileName), i.FileName, i)).ToList();
                 if (images.Count == 0) throw new UsageException($"--coco: '{a.Text("coco")}' lists no images");
-                var missing = images.FirstOrDefault(i => !File.Exists(i.Path));
-                if (missing is not null)
-                    throw new FileNotFoundException($"Image '{missing.Path}' (id {missing.Coco!.Id}) of the COCO file '{file}' does not exist.", missing.Path);
             }
             else throw new UsageException("an input is required: --input IMAGE_OR_FOLDER, or --coco FILE --images DIR");
+            // Every image is checked before the model is even loaded: all problems are reported at once.
+            var (problems, total) = DatasetCheck.FindImageProblems(images.Select(i => i.Path));
+            if (total > 0) throw new DatasetProblemsException($"input ({images.Count} images)", problems, total);
 
             var ml = new MLContext(seed: 0);
             console.Follow(ml);
             using var model = ModelFile.Load(ml, modelPath);
             var detector = model.Detector;
-            if (threshold is double t) detector.ScoreThreshold = t;
+            double scoreThreshold = threshold ?? detector.ScoreThreshold;
+            // The model scores everything; the threshold is applied here so that a run with no detection can say how
+            // close the best one came.
+            detector.ScoreThreshold = 0;
             var classNames = detector.ClassNames;
             var categoryIds = coco is null ? null : CategoryIds(coco, classNames, console);
-            Directory.CreateDirectory(outFolder);
             string overlayFolder = Path.Combine(outFolder, OverlayFolderName);
-            if (overlays) Directory.CreateDirectory(overlayFolder);
-            console.Line($"Predicting {images.Count} image(s) with {modelPath} (score threshold {detector.ScoreThreshold.ToString(CultureInfo.InvariantCulture)}).");
+            using var created = new CreatedFolders(outFolder, overlays ? overlayFolder : null);
+            console.Line($"Predicting {images.Count} image(s) with {modelPath} (score threshold {scoreThreshold.ToString(CultureInfo.InvariantCulture)}).");
 
             var rows = ml.Data.LoadFromEnumerable(images.Select(i => new ImagePathRow { ImagePath = i.Path }));
             var results = new List<CocoDetection>();
             var overlayNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             int detections = 0;
-            using (var predictions = new PredictionsFile(Path.Combine(outFolder, PredictionsFileName), modelPath, detector.ScoreThreshold, classNames))
+            float bestBelowThreshold = float.NegativeInfinity;
+            using (var predictions = new PredictionsFile(Path.Combine(outFolder, PredictionsFileName), modelPath, scoreThreshold, classNames))
             {
-                int index = 0;
-                foreach (var prediction in Read(model.Score(rows), detector))
+                using var scoredImages = Read(model.Score(rows), detector).GetEnumerator();
+                for (int index = 0; NextPrediction(scoredImages, images, index); index++)
                 {
-                    var image = images[index++];
+                    var scored = scoredImages.Current;
+                    var image = images[index];
+                    var prediction = AtLeast(scored, scoreThreshold);
+                    if (prediction.Count < scored.Count) bestBelowThreshold = Math.Max(bestBelowThreshold, scored.Score.Where(x => x < scoreThreshold).Max());
                     string? overlay = null;
                     int width, height;
                     if (overlays)
@@ -120,12 +126,17 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 predictions.Complete();
             }
             console.Line($"{detections} detection(s) in {images.Count} image(s); {PredictionsFileName}{(overlays ? $" and {OverlayFolderName}/" : "")} written to {outFolder}.");
+            if (detections == 0)
+                console.Line(float.IsNegativeInfinity(bestBelowThreshold)
+                    ? "The model found no object at any score: it may need more training, or these images hold nothing it was trained on."
+                    : FormattableString.Invariant($"No detection reached the score threshold {scoreThreshold}; the highest score was {bestBelowThreshold:F3}. Lower it with --score-threshold (e.g. --score-threshold {Math.Floor(bestBelowThreshold * 100) / 100:0.00}) to see those detections."));
             if (coco is not null)
             {
                 string resultsPath = Path.Combine(outFolder, CocoResultsFileName);
                 CocoResultsFile.Write(resultsPath, results);
                 console.Line($"COCO results ({results.Count} detections) written to {resultsPath}.");
             }
+            created.Keep();
             return MaskRcnnCli.Success;
         }
 
@@ -141,6 +152,48 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 .ToList();
             if (files.Count == 0) throw new UsageException($"--input: the folder '{input}' holds no {string.Join(", ", ImageExtensions)} image");
             return files;
+        }
+
+        /// <summary>
+        /// Moves to the prediction of image <paramref name="index"/>. ML.NET's image loader fails without naming the file (and
+        /// reads ahead on other threads), so on failure the images from <paramref name="index"/> on are decoded here to
+        /// name the first one that cannot be read.
+        /// </summary>
+        private static bool NextPrediction(IEnumerator<InstanceSegmentationPrediction> scored, List<InputImage> images, int index)
+        {
+            try
+            {
+                return scored.MoveNext();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                foreach (var image in images.Skip(index))
+                {
+                    try
+                    {
+                        ImageCodec.Decode(image.Path, ImageDecodeOptions.Rgb8);
+                    }
+                    catch (Exception decode) when (decode is not OutOfMemoryException)
+                    {
+                        throw new InvalidDataException($"Cannot read image '{image.Path}': {decode.Message}", e);
+                    }
+                }
+                throw;
+            }
+        }
+
+        /// <summary>The detections of <paramref name="p"/> scoring at least <paramref name="threshold"/>, in their order.</summary>
+        private static InstanceSegmentationPrediction AtLeast(InstanceSegmentationPrediction p, double threshold)
+        {
+            var kept = Enumerable.Range(0, p.Count).Where(i => p.Score[i] >= threshold).ToArray();
+            if (kept.Length == p.Count) return p;
+            return new InstanceSegmentationPrediction
+            {
+                PredictedLabel = kept.Select(i => p.PredictedLabel[i]).ToArray(),
+                Score = kept.Select(i => p.Score[i]).ToArray(),
+                PredictedBoundingBoxes = kept.SelectMany(i => p.PredictedBoundingBoxes.Skip(4 * i).Take(4)).ToArray(),
+                PredictedMasks = kept.Select(i => p.PredictedMasks[i]).ToArray(),
+            };
         }
 
         /// <summary>The detector's output rows, by its own column names (so models with custom column names work too).</summary>

@@ -61,6 +61,24 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
         }
 
         [TestMethod]
+        public void TrainChecksTheWholeDatasetFirstAndListsEveryBrokenImageWithItsId()
+        {
+            string root = TestSetup.NewFolder("broken-coco");
+            var data = CliTestData.Create(Path.Combine(root, "images"), 4, seed: 43, firstImageId: 301);
+            File.Delete(data.ImagePath(1));
+            var png = File.ReadAllBytes(data.ImagePath(3));
+            File.WriteAllBytes(data.ImagePath(3), png.Take(8).ToArray());   // the PNG signature, no header
+            string model = Path.Combine(root, "m.zip");
+            var run = CliRun.Of(Tiny("train", "--coco", data.CocoFile, "--images", data.Folder, "--model", model, "--steps", "1"));
+            Assert.AreEqual(1, run.ExitCode, run.ToString());
+            StringAssert.Contains(run.Error, "has 2 problems", run.ToString());
+            StringAssert.Contains(run.Error, $"image {data.ImageIds[1]} '{data.ImagePath(1)}': the file does not exist", run.ToString());
+            StringAssert.Contains(run.Error, $"image {data.ImageIds[3]} '{data.ImagePath(3)}'", run.ToString());
+            Assert.IsFalse(run.Out.Contains("Step "), "no training step ran");
+            Assert.IsFalse(File.Exists(model));
+        }
+
+        [TestMethod]
         public void SyntheticImagesWithAValidationFractionAndACheckpointThatAResumedRunFinishesFrom()
         {
             string root = TestSetup.NewFolder("synthetic");

@@ -202,6 +202,53 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
         }
 
         [TestMethod]
+        public void PredictWithNoDetectionAboveTheThresholdNamesTheHighestScoreAndTheOptionToLowerIt()
+        {
+            float best = EnginePredictions(test).SelectMany(p => p.Score).Max();
+            Assert.IsTrue(best < 0.999f, $"the tiny model's best score {best} leaves room above it");
+            double threshold = (best + 1) / 2;
+            string output = Path.Combine(root, "predict-none");
+            var run = CliRun.Of("predict", "--model", modelPath, "--input", test.Folder, "--out", output, "--no-overlays",
+                                "--score-threshold", threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "--threads", "1");
+            Assert.AreEqual(0, run.ExitCode, run.ToString());
+            StringAssert.Contains(run.Out, "the highest score was " + best.ToString("F3", System.Globalization.CultureInfo.InvariantCulture), run.ToString());
+            StringAssert.Contains(run.Out, "--score-threshold", run.ToString());
+        }
+
+        [TestMethod]
+        public void PredictChecksEveryImageBeforeLoadingTheModelAndListsAllProblems()
+        {
+            string inputs = TestSetup.NewFolder("predict-bad-input");
+            File.Copy(test.ImagePath(0), Path.Combine(inputs, "a.png"));
+            File.WriteAllText(Path.Combine(inputs, "b.png"), "not a png");
+            File.WriteAllBytes(Path.Combine(inputs, "c.jpg"), new byte[] { 0xFF, 0xD8, 0xFF });
+            string output = Path.Combine(TestSetup.NewFolder("predict-bad"), "out");
+            var run = CliRun.Of("predict", "--model", modelPath, "--input", inputs, "--out", output, "--threads", "1");
+            Assert.AreEqual(1, run.ExitCode, run.ToString());
+            StringAssert.Contains(run.Error, "has 2 problems", run.ToString());
+            StringAssert.Contains(run.Error, "b.png", run.ToString());
+            StringAssert.Contains(run.Error, "c.jpg", run.ToString());
+            Assert.IsFalse(run.Error.Contains("a.png"), run.ToString());
+            Assert.IsFalse(Directory.Exists(output), "nothing is written before the check");
+        }
+
+        [TestMethod]
+        public void APredictThatFailsHalfwayNamesTheImageAndLeavesNoOutputFolderBehind()
+        {
+            // b.png's header is whole (the check passes) but its pixel data is cut short: the failure comes while
+            // predicting, after a.png's overlay has been written.
+            string inputs = TestSetup.NewFolder("predict-failing-input");
+            File.Copy(test.ImagePath(0), Path.Combine(inputs, "a.png"));
+            var png = File.ReadAllBytes(test.ImagePath(1));
+            File.WriteAllBytes(Path.Combine(inputs, "b.png"), png.Take(png.Length / 3).ToArray());
+            string output = Path.Combine(TestSetup.NewFolder("predict-failing"), "new", "out");
+            var run = CliRun.Of("predict", "--model", modelPath, "--input", inputs, "--out", output, "--threads", "1");
+            Assert.AreEqual(1, run.ExitCode, run.ToString());
+            StringAssert.Contains(run.Error, "b.png", run.ToString());
+            Assert.IsFalse(Directory.Exists(Path.GetDirectoryName(output)), "the folders the run created are removed with what it wrote");
+        }
+
+        [TestMethod]
         public void PredictOnACocoFileWritesAResultsFileWithItsIdsThatCocoEvaluationScoresLikeTheLibrary()
         {
             string output = Path.Combine(root, "predict-coco");
