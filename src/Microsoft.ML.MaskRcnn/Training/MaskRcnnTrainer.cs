@@ -65,11 +65,18 @@ namespace Microsoft.ML.MaskRcnn.Training
         public const string CheckpointFileName = "checkpoint.zip";
 
         private readonly MaskRcnnTrainerOptions options;
+        private readonly TimeProvider clock;
 
-        public MaskRcnnTrainer(MaskRcnnTrainerOptions options)
+        public MaskRcnnTrainer(MaskRcnnTrainerOptions options) : this(options, TimeProvider.System)
+        {
+        }
+
+        /// <summary>A trainer whose time estimates read <paramref name="clock"/> (tests drive it with a fake one).</summary>
+        internal MaskRcnnTrainer(MaskRcnnTrainerOptions options, TimeProvider clock)
         {
             (options ?? throw new ArgumentNullException(nameof(options))).Validate();
             this.options = options.Clone();
+            this.clock = clock;
         }
 
         /// <summary>After every step: losses, learning rate, throughput, ETA.</summary>
@@ -155,19 +162,21 @@ namespace Microsoft.ML.MaskRcnn.Training
                     Message?.Invoke(this, $"Checkpoint at step {step} written to '{checkpointPath}'.");
                 }
 
+                var eta = new TrainingEta(clock, totalSteps, run.EvaluationInterval, perEpoch, validation?.Count ?? 0);
                 var evaluations = new List<(int, ModelEvaluationResult)>();
                 void Validate()
                 {
                     if (validation is null || validation.Count == 0) return;
+                    eta.ValidationStarting();
                     model.eval();
                     var result = ModelEvaluation.Evaluate(trained, validation);
                     model.train();
+                    eta.ValidationFinished();
                     evaluations.Add((step, result));
                     Evaluated?.Invoke(this, new EvaluationEventArgs(step, result));
                 }
 
                 var history = new List<TrainingStepEventArgs>();
-                var recent = new Queue<(double seconds, int images)>();
                 bool cancelled = false;
                 model.train();
                 while (step < totalSteps && !cancelled)
@@ -182,17 +191,14 @@ namespace Microsoft.ML.MaskRcnn.Training
                             Message?.Invoke(this, $"Skipped unreadable image '{path}'.");
                         }
                         if (batch.Samples.Length == 0) continue;
-                        var stepWatch = Stopwatch.StartNew();
                         double learningRate = schedule.At(step);
                         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
                         var losses = TrainStep(model, optimizer, batch, device, run, step, lastCheckpoint);
                         step++;
 
-                        recent.Enqueue((stepWatch.Elapsed.TotalSeconds, batch.Samples.Length));
-                        if (recent.Count > 20) recent.Dequeue();
-                        double secondsPerStep = recent.Average(r => r.seconds);
+                        eta.StepDone(batch.Samples.Length);
                         var report = new TrainingStepEventArgs(step, totalSteps, epoch, losses, learningRate,
-                            recent.Sum(r => r.images) / recent.Sum(r => r.seconds), watch.Elapsed, TimeSpan.FromSeconds(secondsPerStep * (totalSteps - step)));
+                            eta.ImagesPerSecond, watch.Elapsed, eta.Remaining(step));
                         history.Add(report);
                         StepCompleted?.Invoke(this, report);
 

@@ -32,10 +32,15 @@ namespace Microsoft.ML.MaskRcnn.Training
 
         public double LearningRate { get; }
 
-        /// <summary>Throughput over the recent steps.</summary>
+        /// <summary>Throughput over the recent steps, wall-clock (reading the images included).</summary>
         public double ImagesPerSecond { get; }
 
         public TimeSpan Elapsed { get; }
+
+        /// <summary>
+        /// The time left: the recent steps' wall-clock time times the steps to come, plus the validation passes to come at
+        /// the last one's cost (before the first, a validation image is counted as a training image).
+        /// </summary>
         public TimeSpan EstimatedRemaining { get; }
 
         /// <summary>The sum of the losses.</summary>
