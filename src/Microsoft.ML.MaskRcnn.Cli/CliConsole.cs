@@ -42,8 +42,8 @@ namespace Microsoft.ML.MaskRcnn.Cli
         /// <summary>One line for the tool's overview.</summary>
         string Summary { get; }
 
-        /// <summary>The full usage text.</summary>
-        string Help { get; }
+        /// <summary>What <c>--help</c> shows above the options: the command's shape and what it does.</summary>
+        string Description { get; }
 
         /// <summary>Every option it accepts.</summary>
         System.Collections.Generic.IReadOnlyList<CliOption> Options { get; }

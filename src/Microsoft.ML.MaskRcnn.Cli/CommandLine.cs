@@ -3,15 +3,15 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
+using System.CommandLine;
 
 namespace Microsoft.ML.MaskRcnn.Cli
 {
     /// <summary>
     /// An option of a command: its name (without the leading "--"), the kind of value it takes (null for a flag), the
-    /// help text, the default as the help shows it, and the help section it is listed under.
+    /// help text and the default as the help shows it. docs/cli.md lists the same (a test holds them equal).
     /// </summary>
-    internal sealed record CliOption(string Name, string? Value, string Help, string? Default = null, string Section = "Options")
+    internal sealed record CliOption(string Name, string? Value, string Help, string? Default = null)
     {
         public bool IsFlag => Value is null;
     }
@@ -25,8 +25,8 @@ namespace Microsoft.ML.MaskRcnn.Cli
     }
 
     /// <summary>
-    /// The options given to one command, checked against its <see cref="CliOption"/> list: "--name value" or
-    /// "--name=value", each at most once, no positional arguments. Typed getters throw <see cref="UsageException"/>s
+    /// The options given to one command, as System.CommandLine parsed them against its <see cref="CliOption"/> list (names,
+    /// flags, one value each, no stray arguments). Typed getters check the values and throw <see cref="UsageException"/>s
     /// that name the option.
     /// </summary>
     internal sealed class ParsedArguments
@@ -37,39 +37,18 @@ namespace Microsoft.ML.MaskRcnn.Cli
         {
         }
 
-        public static ParsedArguments Parse(IReadOnlyList<string> args, IReadOnlyList<CliOption> options)
+        /// <summary>The options of <paramref name="options"/> that <paramref name="result"/> holds (flags with a null value).</summary>
+        public static ParsedArguments From(ParseResult result, IReadOnlyDictionary<string, Option> options)
         {
-            var known = options.ToDictionary(o => o.Name, StringComparer.Ordinal);
             var parsed = new ParsedArguments();
-            for (int i = 0; i < args.Count; i++)
+            foreach (var (name, option) in options)
             {
-                string arg = args[i];
-                if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
-                    throw new UsageException($"unexpected argument '{arg}' (options start with --)");
-                string name = arg[2..];
-                string? inline = null;
-                int equals = name.IndexOf('=');
-                if (equals >= 0)
+                if (result.GetResult(option) is not { Implicit: false } given) continue;
+                if (option is Option<bool> flag)
                 {
-                    inline = name[(equals + 1)..];
-                    name = name[..equals];
+                    if (result.GetValue(flag)) parsed.values[name] = null;
                 }
-                if (!known.TryGetValue(name, out var option)) throw new UsageException($"unknown option '--{name}'");
-                if (parsed.values.ContainsKey(name)) throw new UsageException($"--{name} is given more than once");
-                if (option.IsFlag)
-                {
-                    if (inline is not null) throw new UsageException($"--{name} is a flag and takes no value");
-                    parsed.values[name] = null;
-                    continue;
-                }
-                if (inline is null)
-                {
-                    // A following "--option" is a forgotten value, not a value (file names never start with "--" in practice).
-                    if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                        throw new UsageException($"--{name} needs a value ({option.Value})");
-                    inline = args[++i];
-                }
-                parsed.values[name] = inline;
+                else parsed.values[name] = given.Tokens.Count == 0 ? "" : given.Tokens[0].Value;
             }
             return parsed;
         }
@@ -170,56 +149,5 @@ namespace Microsoft.ML.MaskRcnn.Cli
             max == double.MaxValue ? $"at least {Format(min)}" : min == double.MinValue ? $"at most {Format(max)}" : $"between {Format(min)} and {Format(max)}";
 
         private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Formats a command's usage text: the synopsis, a description and every option with its default.</summary>
-    internal static class HelpText
-    {
-        private const int Width = 100;
-
-        public static string Format(string synopsis, string description, IReadOnlyList<CliOption> options)
-        {
-            var text = new StringBuilder();
-            text.Append("usage: ").Append(synopsis).Append("\n\n");
-            foreach (var line in description.Split('\n')) text.Append(line.TrimEnd()).Append('\n');
-            int column = Math.Min(30, options.Max(o => Signature(o).Length) + 4);
-            string? section = null;
-            foreach (var option in options)
-            {
-                if (option.Section != section)
-                {
-                    section = option.Section;
-                    text.Append('\n').Append(section).Append(":\n");
-                }
-                string signature = "  " + Signature(option);
-                string help = option.Default is null ? option.Help : $"{option.Help} (default: {option.Default})";
-                var lines = Wrap(help, Width - column);
-                if (signature.Length + 2 > column) text.Append(signature).Append('\n').Append(new string(' ', column));
-                else text.Append(signature.PadRight(column));
-                text.Append(lines[0]).Append('\n');
-                foreach (var line in lines.Skip(1)) text.Append(new string(' ', column)).Append(line).Append('\n');
-            }
-            return text.ToString();
-        }
-
-        private static string Signature(CliOption option) => option.IsFlag ? "--" + option.Name : $"--{option.Name} {option.Value}";
-
-        private static List<string> Wrap(string text, int width)
-        {
-            var lines = new List<string>();
-            var line = new StringBuilder();
-            foreach (string word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (line.Length > 0 && line.Length + 1 + word.Length > width)
-                {
-                    lines.Add(line.ToString());
-                    line.Clear();
-                }
-                if (line.Length > 0) line.Append(' ');
-                line.Append(word);
-            }
-            lines.Add(line.ToString());
-            return lines;
-        }
     }
 }

@@ -17,29 +17,29 @@ namespace Microsoft.ML.MaskRcnn.Cli
         public const string ValidationPrefix = "val-";
 
         /// <summary>The dataset forms, named with <paramref name="prefix"/> ("" or "val-").</summary>
-        public static IEnumerable<CliOption> Forms(string prefix, string section, bool synthetic = true)
+        public static IEnumerable<CliOption> Forms(string prefix, bool synthetic = true)
         {
             string what = prefix.Length == 0 ? "" : "validation: ";
-            yield return new CliOption(prefix + "coco", "FILE", what + "a COCO instances JSON file (polygon or RLE masks)", Section: section);
-            yield return new CliOption(prefix + "images", "DIR", what + "the folder its image file_name entries are relative to", Section: section);
-            yield return new CliOption(prefix + "image-folder", "DIR", what + "a folder of images (.png, .jpg, .jpeg)", Section: section);
+            yield return new CliOption(prefix + "coco", "FILE", what + "a COCO instances JSON file (polygon or RLE masks)");
+            yield return new CliOption(prefix + "images", "DIR", what + "the folder its image file_name entries are relative to");
+            yield return new CliOption(prefix + "image-folder", "DIR", what + "a folder of images (.png, .jpg, .jpeg)");
             yield return new CliOption(prefix + "mask-folder", "DIR",
-                what + "their instance-id masks: one single-channel PNG per image, value k > 0 marks object k, 0 the background", Section: section);
+                what + "their instance-id masks: one single-channel PNG per image, value k > 0 marks object k, 0 the background");
             if (synthetic)
                 yield return new CliOption(prefix + "synthetic", "N",
-                    what + "N images of the embedded synthetic-shapes dataset (160x128, classes circle, square, triangle)", Section: section);
+                    what + "N images of the embedded synthetic-shapes dataset (160x128, classes circle, square, triangle)");
         }
 
         /// <summary>Settings shared by the training and validation sets.</summary>
-        public static IEnumerable<CliOption> Settings(string section, bool synthetic = true)
+        public static IEnumerable<CliOption> Settings(bool synthetic = true)
         {
-            yield return new CliOption("mask-suffix", "TEXT", "the mask of image NAME.ext is NAME + TEXT in the mask folder (Penn-Fudan: _mask.png)", ".png", section);
+            yield return new CliOption("mask-suffix", "TEXT", "the mask of image NAME.ext is NAME + TEXT in the mask folder (Penn-Fudan: _mask.png)", ".png");
             yield return new CliOption("classes", "LIST",
-                "comma-separated class names of a mask-folder dataset; more than one needs --class-map", "object", section);
+                "comma-separated class names of a mask-folder dataset; more than one needs --class-map", "object");
             yield return new CliOption("class-map", "FILE",
-                "CSV lines 'image file name,mask value,class name' giving the class of each instance of a mask-folder dataset", Section: section);
+                "CSV lines 'image file name,mask value,class name' giving the class of each instance of a mask-folder dataset");
             if (synthetic)
-                yield return new CliOption("synthetic-seed", "N", "seed of the --synthetic images (the --val-synthetic images use N + 1)", "0", section);
+                yield return new CliOption("synthetic-seed", "N", "seed of the --synthetic images (the --val-synthetic images use N + 1)", "0");
         }
 
         /// <summary>True when one of the forms with <paramref name="prefix"/> was given.</summary>

@@ -11,7 +11,6 @@ namespace Microsoft.ML.MaskRcnn.Cli
     /// </summary>
     internal sealed class EvaluateCommand : ICliCommand
     {
-        private const string DataSection = "Data (one of)";
 
         public string Name => "evaluate";
 
@@ -19,23 +18,22 @@ namespace Microsoft.ML.MaskRcnn.Cli
 
         public IReadOnlyList<CliOption> Options { get; } = BuildOptions();
 
-        public string Help => HelpText.Format(
-            "maskrcnn evaluate --model M.zip <data> [--json FILE] [options]",
+        public string Description =>
+            "maskrcnn evaluate --model M.zip <data> [--json FILE] [options]\n\n" +
             "Scores a model zip on a dataset with COCO's metrics (pycocotools' definition) for boxes and masks, and prints\n" +
             "both COCO tables and the AP of every class. Every detection is scored: the model's saved score threshold is set\n" +
-            "to 0 for the evaluation, as COCO requires (a threshold would cut the precision-recall curves short).",
-            Options);
+            "to 0 for the evaluation, as COCO requires (a threshold would cut the precision-recall curves short).";
 
         private static List<CliOption> BuildOptions()
         {
             var options = new List<CliOption>
             {
-                new("model", "FILE", "the model zip (from maskrcnn train or mlContext.Model.Save) (required)", Section: "Model"),
+                new("model", "FILE", "the model zip (from maskrcnn train or mlContext.Model.Save) (required)"),
             };
-            options.AddRange(DatasetArguments.Forms("", DataSection));
-            options.AddRange(DatasetArguments.Settings("Dataset settings"));
-            options.Add(new CliOption("json", "FILE", "also write the figures as JSON: box and mask COCO figures, per-class AP, counts", Section: "Output"));
-            options.Add(new CliOption("threads", "N", "libtorch CPU threads", "the processor count", "General"));
+            options.AddRange(DatasetArguments.Forms(""));
+            options.AddRange(DatasetArguments.Settings());
+            options.Add(new CliOption("json", "FILE", "also write the figures as JSON: box and mask COCO figures, per-class AP, counts"));
+            options.Add(new CliOption("threads", "N", "libtorch CPU threads", "the processor count"));
             options.AddRange(MaskRcnnCli.CommonOptions());
             return options;
         }

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Text;
+using System.CommandLine;
+using System.CommandLine.Help;
+using SystemCommand = System.CommandLine.Command;
 
 namespace Microsoft.ML.MaskRcnn.Cli
 {
@@ -47,55 +49,74 @@ namespace Microsoft.ML.MaskRcnn.Cli
             }
         }
 
+        /// <summary>The command tree System.CommandLine parses: one subcommand per <see cref="ICliCommand"/>.</summary>
+        internal static SystemCommand CommandTree(out Dictionary<SystemCommand, (ICliCommand Command, Dictionary<string, Option> Options)> commands)
+        {
+            // Not a RootCommand, which takes its name from the process (the test host in tests).
+            var root = new SystemCommand("maskrcnn",
+                "Mask R-CNN instance segmentation from the command line, over the ML.NET pipeline (LoadImages -> DetectInstances);\n" +
+                "model zips load with mlContext.Model.Load. 'maskrcnn <command> --help' lists a command's options and defaults.\n" +
+                "Exit codes: 0 success, 1 the command failed, 2 a usage error (unknown option, bad value, missing file).")
+            {
+                Options = { new HelpOption(), new VersionOption() },
+            };
+            commands = new Dictionary<SystemCommand, (ICliCommand, Dictionary<string, Option>)>();
+            foreach (var command in Commands)
+            {
+                // The overview lists the summary; the command's own help adds its description (set when it is asked for).
+                var subcommand = new SystemCommand(command.Name, command.Summary);
+                var options = new Dictionary<string, Option>(StringComparer.Ordinal);
+                foreach (var option in command.Options)
+                {
+                    string description = option.Default is null ? option.Help : $"{option.Help} (default: {option.Default})";
+                    Option parsed = option.IsFlag
+                        ? new Option<bool>("--" + option.Name) { Description = description }
+                        : new Option<string>("--" + option.Name) { Description = description, HelpName = option.Value };
+                    subcommand.Options.Add(parsed);
+                    options[option.Name] = parsed;
+                }
+                root.Subcommands.Add(subcommand);
+                commands[subcommand] = (command, options);
+            }
+            return root;
+        }
+
         private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr)
         {
+            // "maskrcnn help train" is "maskrcnn train --help".
+            if (args is ["help", .. var topic]) args = topic.Length == 0 ? new[] { "--help" } : new[] { topic[0], "--help" };
+            var root = CommandTree(out var commands);
             if (args.Length == 0)
             {
-                stderr.Write(Overview());
+                root.Parse(new[] { "--help" }).Invoke(new InvocationConfiguration { Output = stderr, Error = stderr });
                 return UsageError;
             }
-            string first = args[0];
-            if (IsHelp(first))
+            var result = root.Parse(args);
+            var chosen = commands.TryGetValue(result.CommandResult.Command, out var found) ? found : default;
+            string name = chosen.Command is null ? "maskrcnn" : "maskrcnn " + chosen.Command.Name;
+            if (result.Errors.Count > 0)
             {
-                stdout.Write(Overview());
-                return Success;
+                stderr.WriteLine($"{name}: {string.Join("; ", result.Errors.Select(e => e.Message.TrimEnd('.')))} (see '{name} --help')");
+                return UsageError;
             }
-            if (first == "help")
+            if (chosen.Command is null || result.Action is HelpAction)
             {
-                if (args.Length == 1)
-                {
-                    stdout.Write(Overview());
-                    return Success;
-                }
-                var topic = Find(args[1]);
-                if (topic is null) return UnknownCommand(args[1], stderr);
-                stdout.Write(topic.Help);
-                return Success;
-            }
-            if (first == "--version")
-            {
-                stdout.WriteLine("maskrcnn " + Version());
+                // Help and --version: System.CommandLine writes them. The root alone has nothing to run: show its help.
+                if (result.Action is null) result = root.Parse(new[] { "--help" });
+                if (chosen.Command is not null) result.CommandResult.Command.Description = chosen.Command.Summary + "\n\n" + chosen.Command.Description;
+                result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
                 return Success;
             }
 
-            var command = Find(first);
-            if (command is null) return UnknownCommand(first, stderr);
-            var rest = args.Skip(1).ToArray();
-            if (rest.Any(IsHelp))
-            {
-                stdout.Write(command.Help);
-                return Success;
-            }
-            bool verbose = rest.Contains("--verbose");
-            var console = new CliConsole(stdout, stderr, verbose);
+            var parsed = ParsedArguments.From(result, chosen.Options);
+            var console = new CliConsole(stdout, stderr, parsed.Flag("verbose"));
             try
             {
-                var parsed = ParsedArguments.Parse(rest, command.Options);
-                return command.Execute(parsed, console);
+                return chosen.Command.Execute(parsed, console);
             }
             catch (UsageException e)
             {
-                console.Error.WriteLine($"maskrcnn {command.Name}: {e.Message} (see 'maskrcnn {command.Name} --help')");
+                console.Error.WriteLine($"{name}: {e.Message} (see '{name} --help')");
                 return UsageError;
             }
             catch (Exception e)
@@ -103,20 +124,10 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 var cause = Innermost(e);
                 // A dataset check lists one problem per line; other messages are kept to one line.
                 string message = cause is Data.DatasetProblemsException ? cause.Message : OneLine(cause.Message);
-                console.Error.WriteLine($"maskrcnn {command.Name}: error: {message}");
-                if (verbose) console.Error.WriteLine(e.ToString());
+                console.Error.WriteLine($"{name}: error: {message}");
+                if (console.Verbose) console.Error.WriteLine(e.ToString());
                 return Failure;
             }
-        }
-
-        private static ICliCommand? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
-
-        private static bool IsHelp(string arg) => arg is "--help" or "-h" or "-?";
-
-        private static int UnknownCommand(string name, TextWriter stderr)
-        {
-            stderr.WriteLine($"maskrcnn: unknown command '{name}' (commands: {string.Join(", ", Commands.Select(c => c.Name))}; see 'maskrcnn --help')");
-            return UsageError;
         }
 
         // ML.NET's parallel cursors rethrow a failure inside a message of their own, with the cause (naming the file) inside.
@@ -138,26 +149,10 @@ namespace Microsoft.ML.MaskRcnn.Cli
         private static string OneLine(string message) =>
             string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
-        private static string Version() =>
-            typeof(MaskRcnnCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-
-        private static string Overview()
-        {
-            var text = new StringBuilder();
-            text.Append("usage: maskrcnn <command> [options]\n\n");
-            text.Append("Mask R-CNN instance segmentation from the command line, over the ML.NET pipeline\n");
-            text.Append("(LoadImages -> DetectInstances); model zips load with mlContext.Model.Load.\n\nCommands:\n");
-            foreach (var command in Commands) text.Append("  ").Append(command.Name.PadRight(10)).Append(command.Summary).Append('\n');
-            text.Append("\n'maskrcnn <command> --help' lists a command's options and their defaults.\n");
-            text.Append("Exit codes: 0 success, 1 the command failed, 2 a usage error (unknown option, bad value, missing file).\n");
-            return text.ToString();
-        }
-
         /// <summary>The options every command accepts, listed last in its help.</summary>
         internal static IEnumerable<CliOption> CommonOptions() => new[]
         {
-            new CliOption("verbose", null, "trace messages, and the stack trace when the command fails", Section: "General"),
-            new CliOption("help", null, "this text", Section: "General"),
+            new CliOption("verbose", null, "trace messages, and the stack trace when the command fails"),
         };
     }
 }

@@ -17,7 +17,6 @@ namespace Microsoft.ML.MaskRcnn.Cli
     /// </summary>
     internal sealed class PredictCommand : ICliCommand
     {
-        private const string InputSection = "Input (one of)";
         public const string PredictionsFileName = "predictions.json";
         public const string CocoResultsFileName = "coco-results.json";
         public const string OverlayFolderName = "overlays";
@@ -30,23 +29,22 @@ namespace Microsoft.ML.MaskRcnn.Cli
 
         public IReadOnlyList<CliOption> Options { get; } = new List<CliOption>
         {
-            new("model", "FILE", "the model zip (required)", Section: "Model"),
-            new("input", "PATH", "an image (.png, .jpg) or a folder of them (not recursive)", Section: InputSection),
-            new("coco", "FILE", "the images of a COCO file; also writes " + CocoResultsFileName + " with its image and category ids", Section: InputSection),
-            new("images", "DIR", "the folder the COCO file's file_name entries are relative to", Section: InputSection),
-            new("out", "DIR", $"where to write {OverlayFolderName}/NAME.png and {PredictionsFileName} (required)", Section: "Output"),
-            new("score-threshold", "X", "keep detections scoring at least X", "the threshold saved in the model, 0.5 unless set at training", "Output"),
-            new("no-overlays", null, "write no overlay pictures", Section: "Output"),
-            new("threads", "N", "libtorch CPU threads", "the processor count", "General"),
+            new("model", "FILE", "the model zip (required)"),
+            new("input", "PATH", "an image (.png, .jpg) or a folder of them (not recursive)"),
+            new("coco", "FILE", "the images of a COCO file; also writes " + CocoResultsFileName + " with its image and category ids"),
+            new("images", "DIR", "the folder the COCO file's file_name entries are relative to"),
+            new("out", "DIR", $"where to write {OverlayFolderName}/NAME.png and {PredictionsFileName} (required)"),
+            new("score-threshold", "X", "keep detections scoring at least X", "the model's (0.5 unless set at training)"),
+            new("no-overlays", null, "write no overlay pictures"),
+            new("threads", "N", "libtorch CPU threads", "the processor count"),
         }.Concat(MaskRcnnCli.CommonOptions()).ToList();
 
-        public string Help => HelpText.Format(
-            "maskrcnn predict --model M.zip (--input IMAGE_OR_FOLDER | --coco FILE --images DIR) --out DIR [options]",
+        public string Description =>
+            "maskrcnn predict --model M.zip (--input IMAGE_OR_FOLDER | --coco FILE --images DIR) --out DIR [options]\n\n" +
             $"Runs a model zip on images. Writes, in --out: {OverlayFolderName}/NAME.png, each image with its detections drawn over\n" +
             $"it (masks, boxes, class and score); {PredictionsFileName}, per image its file, width, height and detections (class,\n" +
             "score, box [x0, y0, x1, y1] in pixels, mask as COCO RLE {\"size\": [h, w], \"counts\": \"...\"}); and with --coco\n" +
-            $"{CocoResultsFileName}, the detections in COCO's results format (pycocotools' loadRes) with the file's ids.",
-            Options);
+            $"{CocoResultsFileName}, the detections in COCO's results format (pycocotools' loadRes) with the file's ids.";
 
         public int Execute(ParsedArguments a, CliConsole console)
         {

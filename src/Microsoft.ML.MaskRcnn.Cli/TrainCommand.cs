@@ -15,10 +15,6 @@ namespace Microsoft.ML.MaskRcnn.Cli
     /// </summary>
     internal sealed class TrainCommand : ICliCommand
     {
-        private const string DataSection = "Training data (one of)";
-        private const string ValidationSection = "Validation data (optional, one of)";
-        private const string SettingsSection = "Dataset settings";
-        private const string TrainingSection = "Training";
 
         private static readonly (string Name, Func<MaskRcnnTrainerOptions> Create, string What)[] Presets =
         {
@@ -37,55 +33,54 @@ namespace Microsoft.ML.MaskRcnn.Cli
 
         public IReadOnlyList<CliOption> Options { get; } = BuildOptions();
 
-        public string Help => HelpText.Format(
-            "maskrcnn train <training data> [validation data] --model OUT.zip [options]",
+        public string Description =>
+            "maskrcnn train <training data> [validation data] --model OUT.zip [options]\n\n" +
             "Trains Mask R-CNN through the ML.NET pipeline LoadImages -> DetectInstances and saves it as an ML.NET model zip\n" +
             "(load it with mlContext.Model.Load; its input is an ImagePath text column). The model's classes are the training\n" +
             "dataset's categories, in their order (COCO: by id). Progress comes from MLContext.Log.\n" +
             "Settings marked \"preset\" default to the chosen --preset's value (shown for " + string.Join(", ", Presets.Select(p => p.Name)) + ").\n" +
-            "For real photos, small-pretrained learns far more from little data than small (docs/cli.md).",
-            Options);
+            "For real photos, small-pretrained learns far more from little data than small (docs/cli.md).";
 
         private static List<CliOption> BuildOptions()
         {
             var options = new List<CliOption>();
-            options.AddRange(DatasetArguments.Forms("", DataSection));
-            options.AddRange(DatasetArguments.Forms(DatasetArguments.ValidationPrefix, ValidationSection));
-            options.Add(new CliOption("val-fraction", "F", "validate on this fraction of the training images instead (split by --seed)", Section: ValidationSection));
-            options.AddRange(DatasetArguments.Settings(SettingsSection));
-            options.Add(new CliOption("model", "FILE", "where to write the model zip (required)", Section: TrainingSection));
-            options.Add(new CliOption("preset", "NAME", "the recipe: " + string.Join("; ", Presets.Select(p => $"{p.Name}: {p.What}")), DefaultPreset, TrainingSection));
+            options.AddRange(DatasetArguments.Forms(""));
+            options.AddRange(DatasetArguments.Forms(DatasetArguments.ValidationPrefix));
+            options.Add(new CliOption("val-fraction", "F", "validate on this fraction of the training images instead (split by --seed)"));
+            options.AddRange(DatasetArguments.Settings());
+            options.Add(new CliOption("model", "FILE", "where to write the model zip (required)"));
+            options.Add(new CliOption("preset", "NAME", "the recipe: " + string.Join("; ", Presets.Select(p => $"{p.Name}: {p.What}")), DefaultPreset));
             options.Add(new CliOption("imagenet-models", "DIR", "the DnnImageModels folder of small-pretrained's ImageNet ResNet-18",
-                                      "DnnImageModels beside maskrcnn", TrainingSection));
-            options.Add(new CliOption("backbone", "N", "ResNet depth: 18, 34, 50 or 101", PresetDefault(t => t.Model.BackboneDepth), TrainingSection));
+                                      "DnnImageModels beside maskrcnn"));
+            options.Add(new CliOption("backbone", "N", "ResNet depth: 18, 34, 50 or 101", PresetDefault(t => t.Model.BackboneDepth)));
             options.Add(new CliOption("min-size", "N", "images are resized so that their short side is N (also turns off the preset's size jitter)",
-                                      PresetDefault(t => t.Model.MinSize), TrainingSection));
-            options.Add(new CliOption("max-size", "N", "... and their long side at most N", PresetDefault(t => t.Model.MaxSize), TrainingSection));
-            options.Add(new CliOption("epochs", "N", "passes over the training data (ignored with --steps)", PresetDefault(t => t.Epochs), TrainingSection));
-            options.Add(new CliOption("steps", "N", "train exactly N steps (overrides --epochs; 0: train by epochs)", PresetDefault(t => t.MaxSteps), TrainingSection));
-            options.Add(new CliOption("batch", "N", "images per step", PresetDefault(t => t.BatchSize), TrainingSection));
-            options.Add(new CliOption("lr", "X", "SGD learning rate after the warm-up", PresetDefault(t => t.LearningRate), TrainingSection));
-            options.Add(new CliOption("warmup", "N", "steps of linear learning-rate warm-up", PresetDefault(t => t.WarmupSteps), TrainingSection));
-            options.Add(new CliOption("threads", "N", "libtorch CPU threads", "the processor count", TrainingSection));
-            options.Add(new CliOption("device", "NAME", "cpu, cuda or cuda:N", "cpu", TrainingSection));
-            options.Add(new CliOption("seed", "N", "seed of data order, augmentation, initialisation and --val-fraction's split", "0", TrainingSection));
-            options.Add(new CliOption("checkpoints", "DIR", "write resumable checkpoints to DIR", "none", TrainingSection));
-            options.Add(new CliOption("checkpoint-interval", "N", "checkpoint every N steps (0: at the end of every epoch)", "0", TrainingSection));
-            options.Add(new CliOption("resume", "FILE", "continue from a checkpoint of an earlier run on the same data (its settings are used)", Section: TrainingSection));
+                                      PresetDefault(t => t.Model.MinSize)));
+            options.Add(new CliOption("max-size", "N", "... and their long side at most N", PresetDefault(t => t.Model.MaxSize)));
+            options.Add(new CliOption("epochs", "N", "passes over the training data (ignored with --steps)", PresetDefault(t => t.Epochs)));
+            options.Add(new CliOption("steps", "N", "train exactly N steps (overrides --epochs; 0: train by epochs)", PresetDefault(t => t.MaxSteps)));
+            options.Add(new CliOption("batch", "N", "images per step", PresetDefault(t => t.BatchSize)));
+            options.Add(new CliOption("lr", "X", "SGD learning rate after the warm-up", PresetDefault(t => t.LearningRate)));
+            options.Add(new CliOption("warmup", "N", "steps of linear learning-rate warm-up", PresetDefault(t => t.WarmupSteps)));
+            options.Add(new CliOption("threads", "N", "libtorch CPU threads", "the processor count"));
+            options.Add(new CliOption("device", "NAME", "cpu, cuda or cuda:N", "cpu"));
+            options.Add(new CliOption("seed", "N", "seed of data order, augmentation, initialisation and --val-fraction's split", "0"));
+            options.Add(new CliOption("checkpoints", "DIR", "write resumable checkpoints to DIR", "none"));
+            options.Add(new CliOption("checkpoint-interval", "N", "checkpoint every N steps (0: at the end of every epoch)", "0"));
+            options.Add(new CliOption("resume", "FILE", "continue from a checkpoint of an earlier run on the same data (its settings are used)"));
             options.Add(new CliOption("init", "FILE", "start from these weights: a torchvision .pth (e.g. maskrcnn_resnet50_fpn_coco, with --preset paper) or a checkpoint",
-                                      "random initialisation", TrainingSection));
-            options.Add(new CliOption("init-with-predictors", null, "also load --init's class-dependent layers (only when its classes are the data's)", Section: TrainingSection));
-            options.Add(new CliOption("eval-interval", "N", "validate every N steps (0: at the end of every epoch)", "0", TrainingSection));
+                                      "the preset's (random, or small-pretrained's ImageNet backbone)"));
+            options.Add(new CliOption("init-with-predictors", null, "also load --init's class-dependent layers (only when its classes are the data's)"));
+            options.Add(new CliOption("eval-interval", "N", "validate every N steps (0: at the end of every epoch)", "0"));
             options.Add(new CliOption("score-threshold", "X", "detections scoring below X are left out of the model's output; saved in the model " +
-                                                              "(evaluate always scores every detection)", "0.5", TrainingSection));
-            options.Add(new CliOption("log-every", "N", "print every N-th training step (and the first and last)", "50", TrainingSection));
+                                                              "(evaluate always scores every detection)", "0.5"));
+            options.Add(new CliOption("log-every", "N", "print every N-th training step (and the first and last)", "50"));
             options.AddRange(MaskRcnnCli.CommonOptions());
             return options;
         }
 
         // Help shows every preset's value; a preset whose files are missing shows "?" there and fails with its reason when chosen.
         private static string PresetDefault(Func<MaskRcnnTrainerOptions, object> value) =>
-            "preset: " + string.Join(", ", Presets.Select(p => TryCreate(p.Create) is { } t ? Convert.ToString(value(t), CultureInfo.InvariantCulture) : "?"));
+            "preset: " + string.Join(" / ", Presets.Select(p => TryCreate(p.Create) is { } t ? Convert.ToString(value(t), CultureInfo.InvariantCulture) : "?"));
 
         private static MaskRcnnTrainerOptions? TryCreate(Func<MaskRcnnTrainerOptions> create)
         {

@@ -45,7 +45,7 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
         {
             AssertFails(CliRun.Of("evaluate", "--coco", data.CocoFile, "--images", data.Folder), 2, "--model is required");
             AssertFails(CliRun.Of("train", "--coco", data.CocoFile, "--images", data.Folder, "--steps", "1"), 2, "--model is required");
-            AssertFails(CliRun.Of("predict", "--input", data.Folder, "--out", root, "--model"), 2, "--model needs a value");
+            AssertFails(CliRun.Of("predict", "--input", data.Folder, "--out", root, "--model"), 2, "'--model'", "maskrcnn predict --help");
         }
 
         [TestMethod]
@@ -121,7 +121,8 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
             AssertFails(CliRun.Of("frobnicate"), 2, "'frobnicate'");
             var empty = CliRun.Of();
             Assert.AreEqual(2, empty.ExitCode);
-            StringAssert.Contains(empty.Error, "usage: maskrcnn <command>");
+            StringAssert.Contains(empty.Error, "maskrcnn [command] [options]");
+            StringAssert.Contains(empty.Error, "predict");
         }
 
         [TestMethod]
@@ -135,10 +136,10 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
             Assert.AreEqual(0, trainHelp.ExitCode);
             foreach (var option in new[]
                      {
-                         "--coco FILE", "--images DIR", "--image-folder DIR", "--mask-folder DIR", "--classes LIST", "--synthetic N", "--val-coco FILE",
-                         "--val-images DIR", "--val-fraction F", "--model FILE", "--preset NAME", "--backbone N", "--min-size N", "--max-size N", "--epochs N",
-                         "--steps N", "--batch N", "--lr X", "--warmup N", "--threads N", "--device NAME", "--seed N", "--checkpoints DIR",
-                         "--checkpoint-interval N", "--resume FILE", "--init FILE", "--init-with-predictors", "--eval-interval N", "--score-threshold X", "--imagenet-models DIR",
+                         "--coco <FILE>", "--images <DIR>", "--image-folder <DIR>", "--mask-folder <DIR>", "--classes <LIST>", "--synthetic <N>", "--val-coco <FILE>",
+                         "--val-images <DIR>", "--val-fraction <F>", "--model <FILE>", "--preset <NAME>", "--backbone <N>", "--min-size <N>", "--max-size <N>", "--epochs <N>",
+                         "--steps <N>", "--batch <N>", "--lr <X>", "--warmup <N>", "--threads <N>", "--device <NAME>", "--seed <N>", "--checkpoints <DIR>",
+                         "--checkpoint-interval <N>", "--resume <FILE>", "--init <FILE>", "--init-with-predictors", "--eval-interval <N>", "--score-threshold <X>", "--imagenet-models <DIR>",
                      })
                 StringAssert.Contains(trainHelp.Out, "  " + option);
             StringAssert.Contains(trainHelp.Out, "(default: small-pretrained)");
@@ -146,12 +147,12 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
 
             var evaluateHelp = CliRun.Of("evaluate", "--model", "ignored.zip", "-h");
             Assert.AreEqual(0, evaluateHelp.ExitCode, "help wins over the other options");
-            StringAssert.Contains(evaluateHelp.Out, "--json FILE");
+            StringAssert.Contains(evaluateHelp.Out, "--json <FILE>");
             StringAssert.Contains(evaluateHelp.Out, "to 0 for the evaluation");
 
             var predictHelp = CliRun.Of("help", "predict");
             Assert.AreEqual(0, predictHelp.ExitCode);
-            foreach (var option in new[] { "--model FILE", "--input PATH", "--coco FILE", "--images DIR", "--out DIR", "--score-threshold X", "--no-overlays" })
+            foreach (var option in new[] { "--model <FILE>", "--input <PATH>", "--coco <FILE>", "--images <DIR>", "--out <DIR>", "--score-threshold <X>", "--no-overlays" })
                 StringAssert.Contains(predictHelp.Out, "  " + option);
         }
     }
