@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
@@ -18,8 +17,6 @@ namespace Microsoft.ML.MaskRcnn.PackageTests
     [TestClass]
     public sealed class ConsumerAppTests
     {
-        private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(10);
-
         [TestMethod]
         [Timeout(30 * 60 * 1000, CooperativeCancellation = true)]
         public void AConsoleAppOnThePackageTrainsSavesAndPredictsTheSameInASecondProcess()
@@ -32,7 +29,7 @@ namespace Microsoft.ML.MaskRcnn.PackageTests
             {
                 // The configuration this test was built in (bin/<configuration>/net10.0), which built the product too.
                 string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-                Run(RepositoryPaths.Root, "pack", Path.Combine(RepositoryPaths.Root, "src", "Microsoft.ML.MaskRcnn"), "-c", configuration, "--no-build",
+                Commands.Dotnet(RepositoryPaths.Root, "pack", Path.Combine(RepositoryPaths.Root, "src", "Microsoft.ML.MaskRcnn"), "-c", configuration, "--no-build",
                     "-p:PackageVersion=" + version, "-o", feed, "-nologo");
                 string package = Path.Combine(feed, $"Microsoft.ML.MaskRcnn.{version}.nupkg");
                 AssertPackageContents(package);
@@ -44,12 +41,12 @@ namespace Microsoft.ML.MaskRcnn.PackageTests
                 // The local feed beside the machine's own sources, as a user adds one.
                 File.WriteAllText(Path.Combine(app, "nuget.config"),
                     $"<configuration><packageSources><add key=\"maskrcnn-local\" value=\"{feed}\" /></packageSources></configuration>");
-                Run(app, "build", "-c", "Release", "-nologo", "-v", "quiet");
+                Commands.Dotnet(app, "build", "-c", "Release", "-nologo", "-v", "quiet");
 
                 string exe = Path.Combine(app, "bin", "Release", "net10.0", "ConsumerApp.dll");
                 string model = Path.Combine(root, "model.zip"), trained = Path.Combine(root, "trained.txt"), loaded = Path.Combine(root, "loaded.txt");
-                Run(app, exe, "train", data, model, trained);
-                Run(app, exe, "predict", data, model, loaded);
+                Commands.Dotnet(app, exe, "train", data, model, trained);
+                Commands.Dotnet(app, exe, "predict", data, model, loaded);
 
                 var expected = File.ReadAllLines(trained);
                 Assert.AreEqual(4, expected.Length, "one line per image");
@@ -86,27 +83,6 @@ namespace Microsoft.ML.MaskRcnn.PackageTests
             StringAssert.Contains(text, "<dependency id=\"TorchSharp\" version=\"0.107.0\"");
             Assert.IsFalse(text.Contains("<dependency id=\"ReferencePublicizer"), "the build tool is not a dependency");
             Assert.IsFalse(text.Contains("<dependency id=\"TorchSharp-c"), "the backend is the application's choice");
-        }
-
-        /// <summary>Runs <c>dotnet ARGS</c> in <paramref name="directory"/>; a failure shows the command's output.</summary>
-        private static void Run(string directory, params string[] args)
-        {
-            string dotnet = Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
-            var start = new ProcessStartInfo(dotnet) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string arg in args) start.ArgumentList.Add(arg);
-            // The test host's MSBuild and runtime settings must not leak into the user's build.
-            foreach (string name in new[] { "MSBuildSDKsPath", "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "DOTNET_HOST_PATH", "VSTEST_HOST_DEBUG" })
-                start.Environment.Remove(name);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(CommandTimeout))
-            {
-                process.Kill(entireProcessTree: true);
-                Assert.Fail($"dotnet {string.Join(' ', args)} did not finish in {CommandTimeout}");
-            }
-            if (process.ExitCode != 0)
-                Assert.Fail($"dotnet {string.Join(' ', args)} exited with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
         }
     }
 }
