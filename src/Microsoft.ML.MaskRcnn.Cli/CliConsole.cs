@@ -1,4 +1,5 @@
 using System.IO;
+using System.Threading;
 using Microsoft.ML.Runtime;
 
 namespace Microsoft.ML.MaskRcnn.Cli
@@ -6,13 +7,17 @@ namespace Microsoft.ML.MaskRcnn.Cli
     /// <summary>Where a command writes: results and progress to one writer, warnings and errors to the other.</summary>
     internal sealed class CliConsole
     {
-        public CliConsole(TextWriter output, TextWriter error, bool verbose)
+        public CliConsole(TextWriter output, TextWriter error, bool verbose, CancellationToken interrupt = default)
         {
             // MLContext.Log may be raised from worker threads.
             Out = TextWriter.Synchronized(output);
             Error = TextWriter.Synchronized(error);
             Verbose = verbose;
+            Interrupt = interrupt;
         }
+
+        /// <summary>Fires on Ctrl-C: training stops after its current step, reading and predicting at the next image.</summary>
+        public CancellationToken Interrupt { get; }
 
         public TextWriter Out { get; }
 
@@ -31,6 +36,16 @@ namespace Microsoft.ML.MaskRcnn.Cli
             if (e.Kind >= ChannelMessageKind.Warning) Warning(e.RawMessage);
             else if (e.Kind == ChannelMessageKind.Info || Verbose) Line("  " + e.RawMessage);
         };
+
+        /// <summary><paramref name="rows"/>, stopping with an <see cref="System.OperationCanceledException"/> at the next row after Ctrl-C.</summary>
+        public System.Collections.Generic.IEnumerable<T> Interruptible<T>(System.Collections.Generic.IEnumerable<T> rows)
+        {
+            foreach (var row in rows)
+            {
+                Interrupt.ThrowIfCancellationRequested();
+                yield return row;
+            }
+        }
     }
 
     /// <summary>One subcommand of the tool.</summary>

@@ -148,7 +148,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
         /// </summary>
         public static DatasetSource Synthetic(int count, int seed)
         {
-            string folder = Path.Combine(Path.GetTempPath(), "maskrcnn-cli", Guid.NewGuid().ToString("N"));
+            string folder = Path.Combine(Path.GetTempPath(), "maskrcnn-cli-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
             try
             {

@@ -51,7 +51,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             var detector = model.Detector;
             detector.ScoreThreshold = 0;
             console.Line($"Evaluating {modelPath} on {source.Description}: {source.Dataset.Count} images, every detection scored.");
-            var rows = ml.Data.LoadFromEnumerable(DatasetSource.Rows(source.Dataset));
+            var rows = ml.Data.LoadFromEnumerable(console.Interruptible(DatasetSource.Rows(source.Dataset)));
             var metrics = ml.Transforms.EvaluateInstances(model.Score(rows),
                 predictedLabelColumnName: detector.PredictedLabelColumnName, scoreColumnName: detector.ScoreColumnName,
                 predictedBoundingBoxColumnName: detector.PredictedBoundingBoxColumnName, predictedMaskColumnName: detector.PredictedMaskColumnName,

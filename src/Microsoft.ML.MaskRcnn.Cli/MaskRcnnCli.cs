@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Threading;
 using System.CommandLine;
 using System.CommandLine.Help;
 using SystemCommand = System.CommandLine.Command;
@@ -24,6 +25,9 @@ namespace Microsoft.ML.MaskRcnn.Cli
         /// <summary>The command line is wrong (unknown option, missing or malformed value, missing input file).</summary>
         public const int UsageError = 2;
 
+        /// <summary>The command was interrupted (Ctrl-C): 128 + SIGINT, as shells report it.</summary>
+        public const int Interrupted = 130;
+
         private static readonly ICliCommand[] Commands = { new TrainCommand(), new EvaluateCommand(), new PredictCommand() };
 
         /// <summary>
@@ -33,14 +37,21 @@ namespace Microsoft.ML.MaskRcnn.Cli
         /// is added with <c>--verbose</c>.
         /// </summary>
         /// <returns>The process exit code.</returns>
-        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, CancellationToken.None);
+
+        /// <summary>
+        /// <see cref="Run(string[], TextWriter, TextWriter)"/> that stops when <paramref name="interrupt"/> fires: training
+        /// after its current step (writing a checkpoint when <c>--checkpoints</c> is set), other commands at once; temporary
+        /// folders are removed, what was kept is said, and the exit code is <see cref="Interrupted"/>.
+        /// </summary>
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
         {
             ArgumentNullException.ThrowIfNull(args);
             ArgumentNullException.ThrowIfNull(stdout);
             ArgumentNullException.ThrowIfNull(stderr);
             try
             {
-                return Dispatch(args, stdout, stderr);
+                return Dispatch(args, stdout, stderr, interrupt);
             }
             finally
             {
@@ -81,7 +92,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             return root;
         }
 
-        private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr)
+        private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
         {
             // "maskrcnn help train" is "maskrcnn train --help".
             if (args is ["help", .. var topic]) args = topic.Length == 0 ? new[] { "--help" } : new[] { topic[0], "--help" };
@@ -109,7 +120,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             }
 
             var parsed = ParsedArguments.From(result, chosen.Options);
-            var console = new CliConsole(stdout, stderr, parsed.Flag("verbose"));
+            var console = new CliConsole(stdout, stderr, parsed.Flag("verbose"), interrupt);
             try
             {
                 return chosen.Command.Execute(parsed, console);
@@ -118,6 +129,14 @@ namespace Microsoft.ML.MaskRcnn.Cli
             {
                 console.Error.WriteLine($"{name}: {e.Message} (see '{name} --help')");
                 return UsageError;
+            }
+            catch (Exception e) when (interrupt.IsCancellationRequested)
+            {
+                // Whatever the interrupted component threw, the user asked for it: say what happened and what was kept.
+                string message = Innermost(e) is OperationCanceledException { Message: var text } && text.Length > 0 ? OneLine(text) : "stopped";
+                console.Error.WriteLine($"{name}: interrupted: {message} Temporary files were removed.");
+                if (console.Verbose) console.Error.WriteLine(e.ToString());
+                return Interrupted;
             }
             catch (Exception e)
             {

@@ -85,7 +85,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             using var created = new CreatedFolders(outFolder, overlays ? overlayFolder : null);
             console.Line($"Predicting {images.Count} image(s) with {modelPath} (score threshold {scoreThreshold.ToString(CultureInfo.InvariantCulture)}).");
 
-            var rows = ml.Data.LoadFromEnumerable(images.Select(i => new ImagePathRow { ImagePath = i.Path }));
+            var rows = ml.Data.LoadFromEnumerable(console.Interruptible(images.Select(i => new ImagePathRow { ImagePath = i.Path })));
             var results = new List<CocoDetection>();
             var overlayNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             int detections = 0;

@@ -100,6 +100,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             if (Directory.Exists(modelPath)) throw new UsageException($"--model: '{a.Text("model")}' is a folder; give the zip file to write");
             int seed = a.Int("seed", 0, min: 0);
             var options = EstimatorOptions(a, seed);
+            options.Cancellation = console.Interrupt;
             a.AtMostOne("val-fraction", "val-coco", "val-image-folder", "val-synthetic");
             double? fraction = a.OptionalDouble("val-fraction", 0, 1, minExclusive: true);
             if (fraction == 1) throw new UsageException("--val-fraction must be below 1: some images are needed for training");
@@ -125,10 +126,10 @@ namespace Microsoft.ML.MaskRcnn.Cli
             var ml = new MLContext(seed);
             console.Follow(ml);
             var classes = TrainingRows.ClassNames(source);
-            var trainingView = TrainingRows.View(ml, DatasetSource.Rows(training), classes, source.Description);
+            var trainingView = TrainingRows.View(ml, DatasetSource.Rows(training), classes, source.Description, console);
             if (validation is not null)
             {
-                var validationView = TrainingRows.View(ml, DatasetSource.Rows(validation), classes, (validationSource ?? source).Description);
+                var validationView = TrainingRows.View(ml, DatasetSource.Rows(validation), classes, (validationSource ?? source).Description, console);
                 options.ValidationSet = LoadImages(ml, options).Fit(validationView).Transform(validationView);
             }
             var pipeline = LoadImages(ml, options).Append(ml.Transforms.DetectInstances(options));

@@ -33,8 +33,11 @@ namespace Microsoft.ML.MaskRcnn.Cli
             return names;
         }
 
-        /// <summary>The rows of <paramref name="rows"/> as a view with key labels over <paramref name="classes"/>.</summary>
-        public static IDataView View(MLContext ml, IEnumerable<InstanceSegmentationInput> rows, IReadOnlyList<string> classes, string description)
+        /// <summary>
+        /// The rows of <paramref name="rows"/> as a view with key labels over <paramref name="classes"/>; reading it stops at
+        /// the next row once <see cref="CliConsole.Interrupt"/> fires.
+        /// </summary>
+        public static IDataView View(MLContext ml, IEnumerable<InstanceSegmentationInput> rows, IReadOnlyList<string> classes, string description, CliConsole console)
         {
             var keys = new Dictionary<string, uint>(StringComparer.Ordinal);
             for (int k = 0; k < classes.Count; k++) keys[classes[k]] = (uint)(k + 1);
@@ -52,7 +55,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             label.ColumnType = new VectorDataViewType(new KeyDataViewType(typeof(uint), classes.Count));
             var names = classes.Select(c => c.AsMemory()).ToArray();
             label.AddAnnotation("KeyValues", new VBuffer<ReadOnlyMemory<char>>(names.Length, names), new VectorDataViewType(TextDataViewType.Instance, names.Length));
-            return ml.Data.LoadFromEnumerable(keyed, schema);
+            return ml.Data.LoadFromEnumerable(console.Interruptible(keyed), schema);
         }
     }
 }

@@ -42,7 +42,9 @@ namespace Microsoft.ML.MaskRcnn
         /// <summary>
         /// Trains on <paramref name="input"/>. A missing or mistyped column throws <see cref="ArgumentOutOfRangeException"/>
         /// naming it; a bad value (boxes not a multiple of 4, counts that disagree, an undecodable mask, an empty image)
-        /// throws <see cref="InvalidDataException"/> naming the column and the row.
+        /// throws <see cref="InvalidDataException"/> naming the column and the row. Cancelling <see cref="Options.Cancellation"/>
+        /// stops training after the current step (with a checkpoint when the trainer has a checkpoint folder) and throws an
+        /// <see cref="OperationCanceledException"/> saying what was kept; the temporary image folders are removed.
         /// </summary>
         public MaskRcnnTransformer Fit(IDataView input) => Fit(input, CancellationToken.None);
 
@@ -100,14 +102,25 @@ namespace Microsoft.ML.MaskRcnn
                 trainerOptions.Model.NumClasses = classes.Count + 1;
                 trainerOptions.Device = DeviceSelection.Resolve(env, trainerOptions.Device, ch);
                 var trainer = new MaskRcnnTrainer(trainerOptions);
+                // The user's token (Options.Cancellation) stops training after the current step, writing a checkpoint when
+                // there is a folder for one.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, options.Cancellation);
                 trainer.StepCompleted += (_, e) => LogStep(ch, e);
                 trainer.Evaluated += (_, e) => ch.Info(MessageSensitivity.None, FormattableString.Invariant(
                     $"Validation after step {e.Step}: box AP {e.Result.Boxes.AP:F3} (AP50 {e.Result.Boxes.AP50:F3}), mask AP {e.Result.Masks.AP:F3} (AP50 {e.Result.Masks.AP50:F3})."));
                 trainer.Message += (_, message) => ch.Info(MessageSensitivity.None, message);
                 var result = options.ResumeFrom is null
-                    ? trainer.Train(training, validation, cancellation)
-                    : trainer.Resume(options.ResumeFrom, training, validation, cancellation);
+                    ? trainer.Train(training, validation, stop.Token)
+                    : trainer.Resume(options.ResumeFrom, training, validation, stop.Token);
                 ch.Info(MessageSensitivity.None, FormattableString.Invariant($"Trained {result.Steps} steps in {result.Duration.TotalSeconds:F1} s."));
+                if (result.Cancelled && options.Cancellation.IsCancellationRequested)
+                {
+                    result.Model.Dispose();
+                    string kept = result.LastCheckpoint is null
+                        ? "no checkpoint was written (set a checkpoint folder to keep one)"
+                        : $"the checkpoint '{result.LastCheckpoint}' holds it (resume from it to continue)";
+                    throw new OperationCanceledException($"Training was cancelled after step {result.Steps} of {result.TotalSteps}; {kept}.");
+                }
                 try
                 {
                     var outputs = new MaskRcnnTransformer.OutputColumns(options.ImageColumnName, options.PredictedLabelColumnName, options.ScoreColumnName,

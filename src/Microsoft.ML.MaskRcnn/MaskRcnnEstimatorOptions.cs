@@ -65,6 +65,13 @@ namespace Microsoft.ML.MaskRcnn
             /// </summary>
             public string? ResumeFrom;
 
+            /// <summary>
+            /// Stops training after the current step when cancelled (writing a checkpoint when the trainer has a checkpoint
+            /// folder); <c>Fit</c> then throws an <see cref="System.OperationCanceledException"/> saying what was kept and
+            /// removes its temporary image folders. Not part of the saved model.
+            /// </summary>
+            public System.Threading.CancellationToken Cancellation;
+
             /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option (the trainer's included).</summary>
             public void Validate()
             {

@@ -181,8 +181,14 @@ namespace Microsoft.ML.MaskRcnn.Training
                 model.train();
                 while (step < totalSteps && !cancelled)
                 {
+                    if (cancellation.IsCancellationRequested)
+                    {
+                        // Asked to stop at an epoch's end (after its validation and checkpoint): the next epoch never starts.
+                        cancelled = true;
+                        break;
+                    }
                     int batchIndex = firstBatch;
-                    foreach (var batch in batches.Epoch(epoch, firstBatch, cancellation))
+                    foreach (var batch in batches.Epoch(epoch, firstBatch))
                     {
                         batchIndex = batch.EpochBatch + 1;
                         foreach (var path in batch.Skipped)

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.ML.MaskRcnn.Data;
 using Microsoft.ML.MaskRcnn.Imaging;
@@ -38,16 +37,19 @@ namespace Microsoft.ML.MaskRcnn.Training
         /// <summary>Batches per epoch.</summary>
         public int BatchesPerEpoch(int epoch) => sampler.GetBatches(epoch).Count();
 
-        /// <summary>The batches of <paramref name="epoch"/> from the <paramref name="firstBatch"/>-th on, loaded one ahead.</summary>
-        public IEnumerable<LoadedBatch> Epoch(int epoch, int firstBatch, CancellationToken cancellation)
+        /// <summary>
+        /// The batches of <paramref name="epoch"/> from the <paramref name="firstBatch"/>-th on, loaded one ahead. Stopping is
+        /// the caller's: a batch being loaded when it stops is simply not used.
+        /// </summary>
+        public IEnumerable<LoadedBatch> Epoch(int epoch, int firstBatch)
         {
             var batches = sampler.GetBatches(epoch).Skip(firstBatch).ToArray();
-            Task<LoadedBatch>? next = batches.Length > 0 ? Task.Run(() => Load(epoch, firstBatch, batches[0]), cancellation) : null;
+            Task<LoadedBatch>? next = batches.Length > 0 ? Task.Run(() => Load(epoch, firstBatch, batches[0])) : null;
             for (int b = 0; b < batches.Length; b++)
             {
                 var current = next!.GetAwaiter().GetResult();
                 int following = b + 1;
-                next = following < batches.Length ? Task.Run(() => Load(epoch, firstBatch + following, batches[following]), cancellation) : null;
+                next = following < batches.Length ? Task.Run(() => Load(epoch, firstBatch + following, batches[following])) : null;
                 yield return current;
             }
         }

@@ -52,6 +52,25 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
         }
 
         [TestMethod]
+        public void CancellingOptionsCancellationStopsAPipelineFitAfterTheStepWithACheckpointAndNoTemporaryFolder()
+        {
+            var data = MLNetTestData.Create(6, seed: 33);
+            string folder = TrainingTestData.TemporaryFolder(), temp = TrainingTestData.TemporaryFolder();
+            using var cancel = new CancellationTokenSource();
+            var options = MLNetTestData.TinyOptions(steps: 6);
+            options.LogEveryNStep = 1;
+            options.Trainer.CheckpointDirectory = folder;
+            options.Cancellation = cancel.Token;
+            var ml = new MLContext(seed: 1) { TempFilePath = temp };
+            ml.Log += (_, e) => { if (e.RawMessage.StartsWith("Step 2/6", StringComparison.Ordinal)) cancel.Cancel(); };
+            var error = Assert.ThrowsExactly<OperationCanceledException>(() => ml.Transforms.DetectInstances(options).Fit(data.Load(ml, data.Rows)));
+            string checkpoint = Path.Combine(folder, MaskRcnnTrainer.CheckpointFileName);
+            Assert.AreEqual($"Training was cancelled after step 2 of 6; the checkpoint '{checkpoint}' holds it (resume from it to continue).", error.Message);
+            Assert.AreEqual(2, TrainingCheckpoint.Read(checkpoint).Step);
+            Assert.AreEqual(0, Directory.EnumerateFileSystemEntries(temp).Count(), "the Fit's temporary image folder is removed");
+        }
+
+        [TestMethod]
         public void ResumingWithOtherClassesOrAMissingCheckpointIsRefused()
         {
             var data = MLNetTestData.Create(4, seed: 32);
