@@ -58,6 +58,8 @@ namespace Microsoft.ML.MaskRcnn.Cli
             options.Add(new CliOption("max-size", "N", "... and their long side at most N", PresetDefault(t => t.Model.MaxSize)));
             options.Add(new CliOption("epochs", "N", "passes over the training data (ignored with --steps)", PresetDefault(t => t.Epochs)));
             options.Add(new CliOption("steps", "N", "train exactly N steps (overrides --epochs; 0: train by epochs)", PresetDefault(t => t.MaxSteps)));
+            options.Add(new CliOption("time-budget", "MINUTES", "fit the run to this many minutes of training and validation: the first steps are " +
+                                                             "timed, then the steps, warm-up and decay are planned to end in time (instead of --steps or --epochs)", "none"));
             options.Add(new CliOption("batch", "N", "images per step", PresetDefault(t => t.BatchSize)));
             options.Add(new CliOption("lr", "X", "SGD learning rate after the warm-up", PresetDefault(t => t.LearningRate)));
             options.Add(new CliOption("warmup", "N", "steps of linear learning-rate warm-up", PresetDefault(t => t.WarmupSteps)));
@@ -196,6 +198,11 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 t.MaxSteps = 0;  // a preset's step count would otherwise override the epochs
             }
             if (a.OptionalInt("steps", min: 0) is int steps) t.MaxSteps = steps;
+            if (a.OptionalDouble("time-budget", 0, minExclusive: true) is double minutes)
+            {
+                a.AtMostOne("time-budget", "steps", "epochs");
+                t.TimeBudget = TimeSpan.FromMinutes(minutes);
+            }
             if (a.OptionalInt("batch", min: 1) is int batch) t.BatchSize = batch;
             if (a.OptionalDouble("lr", 0, minExclusive: true) is double lr) t.LearningRate = lr;
             if (a.OptionalInt("warmup", min: 0) is int warmup) t.WarmupSteps = warmup;

@@ -124,6 +124,10 @@ namespace Microsoft.ML.MaskRcnn.Training
             torch.manual_seed(run.Seed);
 
             var watch = Stopwatch.StartNew();
+            long started = clock.GetTimestamp();
+            // A time budget rewrites the run's length once measured: work on a copy, so that a second run starts afresh.
+            var budget = run.TimeBudget is { } time ? new TrainingBudget(time) : null;
+            if (budget is not null) run = run.Clone();
             var model = new MaskRcnnModel(run.Model);
             try
             {
@@ -132,6 +136,8 @@ namespace Microsoft.ML.MaskRcnn.Training
                 var batches = new TrainingBatches(training, run);
                 int perEpoch = batches.BatchesPerEpoch(0);
                 int totalSteps = run.MaxSteps > 0 ? run.MaxSteps : run.Epochs * perEpoch;
+                // Under a time budget this is provisional (it shapes the first steps' warm-up): the plan replaces it.
+                if (budget is not null) totalSteps = Math.Max(totalSteps, TrainingBudget.MeasuredSteps);
                 var schedule = new LearningRateSchedule(run, totalSteps);
                 using var optimizer = optim.SGD(model.parameters().Where(p => p.requires_grad), run.LearningRate, run.Momentum, weight_decay: run.WeightDecay);
                 var categories = training.Categories.CategoryIds.Select((id, i) => (id, training.Categories.Names[i])).ToArray();
@@ -162,12 +168,11 @@ namespace Microsoft.ML.MaskRcnn.Training
                     Message?.Invoke(this, $"Checkpoint at step {step} written to '{checkpointPath}'.");
                 }
 
-                var eta = new TrainingEta(clock, totalSteps, run.EvaluationInterval, perEpoch, validation?.Count ?? 0);
+                var eta = new TrainingEta(clock, totalSteps, run.EvaluationInterval, perEpoch, validation?.Count ?? 0, started);
                 var evaluations = new List<(int, ModelEvaluationResult)>();
                 void Validate()
                 {
                     if (validation is null || validation.Count == 0) return;
-                    eta.ValidationStarting();
                     model.eval();
                     var result = ModelEvaluation.Evaluate(trained, validation);
                     model.train();
@@ -203,6 +208,16 @@ namespace Microsoft.ML.MaskRcnn.Training
                         step++;
 
                         eta.StepDone(batch.Samples.Length);
+                        if (budget is not null && budget.ShouldPlan(step, planned: run.TimeBudget is null, eta))
+                        {
+                            totalSteps = Math.Max(budget.Plan(step, eta), step);
+                            eta.TotalSteps = totalSteps;
+                            schedule = new LearningRateSchedule(run, totalSteps);
+                            // From now on the run is an ordinary one of that many steps: checkpoints resume it as such.
+                            run.MaxSteps = totalSteps;
+                            run.TimeBudget = null;
+                            Message?.Invoke(this, DescribePlan(budget, step, totalSteps, eta, schedule));
+                        }
                         var report = new TrainingStepEventArgs(step, totalSteps, epoch, losses, learningRate,
                             eta.ImagesPerSecond, watch.Elapsed, eta.Remaining(step));
                         history.Add(report);
@@ -248,6 +263,16 @@ namespace Microsoft.ML.MaskRcnn.Training
                 model.Dispose();
                 throw;
             }
+        }
+
+        private static string DescribePlan(TrainingBudget budget, int step, int totalSteps, TrainingEta eta, LearningRateSchedule schedule)
+        {
+            string validation = eta.ValidationsToCome(step, totalSteps) == 0 ? "no validation"
+                : FormattableString.Invariant($"{eta.ValidationsToCome(step, totalSteps)} validation pass(es) of {eta.SecondsPerValidation:F1} s ({(eta.ValidationMeasured ? "measured" : "estimated")})");
+            var end = eta.Elapsed + eta.Remaining(step, totalSteps);
+            return FormattableString.Invariant(
+                $"Time budget {budget.Budget:hh\\:mm\\:ss}: after {step} steps at {eta.SecondsPerStep:F2} s each, {totalSteps} steps in all, ") +
+                $"warm-up {schedule.WarmupSteps} steps, {validation}; training and validation end after about {end:hh\\:mm\\:ss}.";
         }
 
         private static Dictionary<string, double> TrainStep(MaskRcnnModel model, SGD optimizer, LoadedBatch batch, Device device,

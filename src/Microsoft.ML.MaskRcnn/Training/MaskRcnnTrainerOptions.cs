@@ -81,6 +81,13 @@ namespace Microsoft.ML.MaskRcnn.Training
         /// <summary>Validate every this many steps (0: at the end of each epoch); ignored without a validation set.</summary>
         public int EvaluationInterval { get; set; }
 
+        /// <summary>
+        /// Wall-clock time for training and its validation passes; null: none. When set, the first steps are timed and the run
+        /// gets as many steps as fit (<see cref="MaxSteps"/> and <see cref="Epochs"/> are then ignored), with the warm-up
+        /// and decay laid over them; a run that falls behind is shortened. The plan is reported through the trainer's messages.
+        /// </summary>
+        public System.TimeSpan? TimeBudget { get; set; }
+
         /// <summary>Folder of the checkpoints; null: no checkpoints.</summary>
         public string? CheckpointDirectory { get; set; }
 
@@ -228,6 +235,7 @@ namespace Microsoft.ML.MaskRcnn.Training
             Check(!string.IsNullOrWhiteSpace(Device), nameof(Device), "must name a device such as \"cpu\" or \"cuda:0\"");
             Check(HorizontalFlipProbability is >= 0 and <= 1, nameof(HorizontalFlipProbability), $"must be in [0, 1], got {HorizontalFlipProbability}");
             Check(EvaluationInterval >= 0, nameof(EvaluationInterval), "must not be negative");
+            Check(TimeBudget is null || TimeBudget > System.TimeSpan.Zero, nameof(TimeBudget), $"must be positive, got {TimeBudget}");
             Check(CheckpointInterval >= 0, nameof(CheckpointInterval), "must not be negative");
             Check(InitialWeights is null || System.IO.File.Exists(InitialWeights), nameof(InitialWeights), $"file '{InitialWeights}' does not exist");
             Check(!InitialWeightsChannelsReversed || IsOnnx(InitialWeights), nameof(InitialWeightsChannelsReversed),
