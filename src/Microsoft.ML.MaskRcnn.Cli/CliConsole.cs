@@ -1,20 +1,25 @@
 using System.IO;
 using System.Threading;
 using Microsoft.ML.Runtime;
+using Spectre.Console;
 
 namespace Microsoft.ML.MaskRcnn.Cli
 {
     /// <summary>Where a command writes: results and progress to one writer, warnings and errors to the other.</summary>
     internal sealed class CliConsole
     {
-        public CliConsole(TextWriter output, TextWriter error, bool verbose, CancellationToken interrupt = default)
+        public CliConsole(TextWriter output, TextWriter error, bool verbose, CancellationToken interrupt = default, IAnsiConsole? live = null)
         {
             // MLContext.Log may be raised from worker threads.
             Out = TextWriter.Synchronized(output);
             Error = TextWriter.Synchronized(error);
             Verbose = verbose;
             Interrupt = interrupt;
+            Live = live;
         }
+
+        /// <summary>The interactive console that shows live progress and tables; null when output is redirected or with --no-progress.</summary>
+        public IAnsiConsole? Live { get; }
 
         /// <summary>Fires on Ctrl-C: training stops after its current step, reading and predicting at the next image.</summary>
         public CancellationToken Interrupt { get; }
@@ -26,7 +31,12 @@ namespace Microsoft.ML.MaskRcnn.Cli
         /// <summary>--verbose: trace messages and, on failure, the stack trace.</summary>
         public bool Verbose { get; }
 
-        public void Line(string text) => Out.WriteLine(text);
+        /// <summary>A line of output: above the live display when there is one (Spectre keeps them apart), else plain.</summary>
+        public void Line(string text)
+        {
+            if (Live is null) Out.WriteLine(text);
+            else lock (Live) Live.WriteLine(text);
+        }
 
         public void Warning(string text) => Error.WriteLine("warning: " + text);
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
@@ -38,6 +39,16 @@ namespace Microsoft.ML.MaskRcnn.Cli
             return options;
         }
 
+        // Each row as the evaluation reads it: the image it is about to score.
+        private static IEnumerable<T> Counted<T>(IEnumerable<T> rows, Action? each)
+        {
+            foreach (var row in rows)
+            {
+                each?.Invoke();
+                yield return row;
+            }
+        }
+
         public int Execute(ParsedArguments a, CliConsole console)
         {
             string modelPath = a.ExistingFile("model") ?? throw new UsageException("--model is required (the model zip to evaluate)");
@@ -51,12 +62,27 @@ namespace Microsoft.ML.MaskRcnn.Cli
             var detector = model.Detector;
             detector.ScoreThreshold = 0;
             console.Line($"Evaluating {modelPath} on {source.Description}: {source.Dataset.Count} images, every detection scored.");
-            var rows = ml.Data.LoadFromEnumerable(console.Interruptible(DatasetSource.Rows(source.Dataset)));
-            var metrics = ml.Transforms.EvaluateInstances(model.Score(rows),
-                predictedLabelColumnName: detector.PredictedLabelColumnName, scoreColumnName: detector.ScoreColumnName,
-                predictedBoundingBoxColumnName: detector.PredictedBoundingBoxColumnName, predictedMaskColumnName: detector.PredictedMaskColumnName,
-                imageColumnName: detector.ImageColumnName);
-            console.Out.Write(metrics.FormatSummary());
+            InstanceSegmentationMetrics Evaluate(Action? imageDone)
+            {
+                var rows = ml.Data.LoadFromEnumerable(console.Interruptible(Counted(DatasetSource.Rows(source.Dataset), imageDone)));
+                return ml.Transforms.EvaluateInstances(model.Score(rows),
+                    predictedLabelColumnName: detector.PredictedLabelColumnName, scoreColumnName: detector.ScoreColumnName,
+                    predictedBoundingBoxColumnName: detector.PredictedBoundingBoxColumnName, predictedMaskColumnName: detector.PredictedMaskColumnName,
+                    imageColumnName: detector.ImageColumnName);
+            }
+            InstanceSegmentationMetrics metrics;
+            if (console.Live is { } live)
+            {
+                InstanceSegmentationMetrics? measured = null;
+                LiveProgress.Images(live, "evaluating", source.Dataset.Count, imageDone => measured = Evaluate(imageDone));
+                metrics = measured!;
+                LiveProgress.Tables(live, metrics);
+            }
+            else
+            {
+                metrics = Evaluate(null);
+                console.Out.Write(metrics.FormatSummary());
+            }
             if (jsonPath is not null)
             {
                 MetricsJson.Write(jsonPath, modelPath, source.Description, metrics);

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Threading;
+using Spectre.Console;
 using System.CommandLine;
 using System.CommandLine.Help;
 using SystemCommand = System.CommandLine.Command;
@@ -44,14 +45,23 @@ namespace Microsoft.ML.MaskRcnn.Cli
         /// after its current step (writing a checkpoint when <c>--checkpoints</c> is set), other commands at once; temporary
         /// folders are removed, what was kept is said, and the exit code is <see cref="Interrupted"/>.
         /// </summary>
-        public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken interrupt) =>
+            Run(args, stdout, stderr, interrupt,
+                // Live progress only where a person watches: the process's own console, not redirected.
+                ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected ? AnsiConsole.Console : null);
+
+        /// <summary>
+        /// <see cref="Run(string[], TextWriter, TextWriter, CancellationToken)"/> showing live progress and tables on
+        /// <paramref name="live"/> (unless <c>--no-progress</c>); null: plain lines on <paramref name="stdout"/>.
+        /// </summary>
+        internal static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken interrupt, IAnsiConsole? live)
         {
             ArgumentNullException.ThrowIfNull(args);
             ArgumentNullException.ThrowIfNull(stdout);
             ArgumentNullException.ThrowIfNull(stderr);
             try
             {
-                return Dispatch(args, stdout, stderr, interrupt);
+                return Dispatch(args, stdout, stderr, interrupt, live);
             }
             finally
             {
@@ -92,7 +102,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             return root;
         }
 
-        private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken interrupt)
+        private static int Dispatch(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken interrupt, IAnsiConsole? live)
         {
             // "maskrcnn help train" is "maskrcnn train --help".
             if (args is ["help", .. var topic]) args = topic.Length == 0 ? new[] { "--help" } : new[] { topic[0], "--help" };
@@ -120,7 +130,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             }
 
             var parsed = ParsedArguments.From(result, chosen.Options);
-            var console = new CliConsole(stdout, stderr, parsed.Flag("verbose"), interrupt);
+            var console = new CliConsole(stdout, stderr, parsed.Flag("verbose"), interrupt, parsed.Flag("no-progress") ? null : live);
             try
             {
                 return chosen.Command.Execute(parsed, console);
@@ -172,6 +182,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
         internal static IEnumerable<CliOption> CommonOptions() => new[]
         {
             new CliOption("verbose", null, "trace messages, and the stack trace when the command fails"),
+            new CliOption("no-progress", null, "plain progress lines instead of a live display (always so when the output is redirected)"),
         };
     }
 }

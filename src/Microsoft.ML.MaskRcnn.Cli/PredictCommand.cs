@@ -90,8 +90,9 @@ namespace Microsoft.ML.MaskRcnn.Cli
             var overlayNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             int detections = 0;
             float bestBelowThreshold = float.NegativeInfinity;
-            using (var predictions = new PredictionsFile(Path.Combine(outFolder, PredictionsFileName), modelPath, scoreThreshold, classNames))
+            void PredictAll(Action? imageDone)
             {
+                using var predictions = new PredictionsFile(Path.Combine(outFolder, PredictionsFileName), modelPath, scoreThreshold, classNames);
                 using var scoredImages = Read(model.Score(rows), detector).GetEnumerator();
                 for (int index = 0; NextPrediction(scoredImages, images, index); index++)
                 {
@@ -119,10 +120,14 @@ namespace Microsoft.ML.MaskRcnn.Cli
                     predictions.Add(image, width, height, prediction, classNames, overlay);
                     if (categoryIds is not null) results.AddRange(ToCoco(image.Coco!.Id, prediction, categoryIds, height, width));
                     detections += prediction.Count;
-                    console.Line($"  {image.Name}: {Describe(prediction, classNames)}");
+                    // The live display has a progress bar instead of a line per image.
+                    if (imageDone is null) console.Line($"  {image.Name}: {Describe(prediction, classNames)}");
+                    else imageDone();
                 }
                 predictions.Complete();
             }
+            if (console.Live is { } live) LiveProgress.Images(live, "predicting", images.Count, PredictAll);
+            else PredictAll(null);
             console.Line($"{detections} detection(s) in {images.Count} image(s); {PredictionsFileName}{(overlays ? $" and {OverlayFolderName}/" : "")} written to {outFolder}.");
             if (detections == 0)
                 console.Line(float.IsNegativeInfinity(bestBelowThreshold)

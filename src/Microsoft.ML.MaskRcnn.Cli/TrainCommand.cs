@@ -134,8 +134,11 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 var validationView = TrainingRows.View(ml, DatasetSource.Rows(validation), classes, (validationSource ?? source).Description, console);
                 options.ValidationSet = LoadImages(ml, options).Fit(validationView).Transform(validationView);
             }
+            // The live display shows every step; the log then keeps only the first and the last.
+            if (console.Live is not null) options.LogEveryNStep = int.MaxValue;
+            var reports = console.Live is null ? null : LiveProgress.Attach(options);
             var pipeline = LoadImages(ml, options).Append(ml.Transforms.DetectInstances(options));
-            using var model = pipeline.Fit(trainingView);
+            using var model = console.Live is { } live ? LiveProgress.Training(live, reports!, () => pipeline.Fit(trainingView)) : pipeline.Fit(trainingView);
 
             Save(ml, model, trainingView.Schema, modelPath);
             console.Line($"Model saved to {modelPath} (classes: {string.Join(", ", model.LastTransformer.ClassNames)}; " +

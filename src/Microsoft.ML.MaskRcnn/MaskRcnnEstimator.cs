@@ -105,9 +105,17 @@ namespace Microsoft.ML.MaskRcnn
                 // The user's token (Options.Cancellation) stops training after the current step, writing a checkpoint when
                 // there is a folder for one.
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, options.Cancellation);
-                trainer.StepCompleted += (_, e) => LogStep(ch, e);
-                trainer.Evaluated += (_, e) => ch.Info(MessageSensitivity.None, FormattableString.Invariant(
-                    $"Validation after step {e.Step}: box AP {e.Result.Boxes.AP:F3} (AP50 {e.Result.Boxes.AP50:F3}), mask AP {e.Result.Masks.AP:F3} (AP50 {e.Result.Masks.AP50:F3})."));
+                trainer.StepCompleted += (_, e) =>
+                {
+                    LogStep(ch, e);
+                    options.StepProgress?.Report(e);
+                };
+                trainer.Evaluated += (_, e) =>
+                {
+                    ch.Info(MessageSensitivity.None, FormattableString.Invariant(
+                        $"Validation after step {e.Step}: box AP {e.Result.Boxes.AP:F3} (AP50 {e.Result.Boxes.AP50:F3}), mask AP {e.Result.Masks.AP:F3} (AP50 {e.Result.Masks.AP50:F3})."));
+                    options.ValidationProgress?.Report(e);
+                };
                 trainer.Message += (_, message) => ch.Info(MessageSensitivity.None, message);
                 var result = options.ResumeFrom is null
                     ? trainer.Train(training, validation, stop.Token)

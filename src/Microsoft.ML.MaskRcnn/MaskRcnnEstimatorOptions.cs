@@ -72,6 +72,15 @@ namespace Microsoft.ML.MaskRcnn
             /// </summary>
             public System.Threading.CancellationToken Cancellation;
 
+            /// <summary>
+            /// Receives every training step's report (losses, learning rate, throughput, time left) as it happens, on the
+            /// training thread; null: none. For live progress displays; not part of the saved model.
+            /// </summary>
+            public IProgress<Training.TrainingStepEventArgs>? StepProgress;
+
+            /// <summary>Receives every validation's result as it happens, on the training thread; null: none.</summary>
+            public IProgress<Training.EvaluationEventArgs>? ValidationProgress;
+
             /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option (the trainer's included).</summary>
             public void Validate()
             {
