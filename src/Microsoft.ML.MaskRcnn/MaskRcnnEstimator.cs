@@ -78,7 +78,7 @@ namespace Microsoft.ML.MaskRcnn
                 throw host.Except($"The training data has no class: column '{options.LabelColumnName}' is empty in every row and its key type has no cardinality.");
             training.Relabel(remap, classes.Names);
             ch.Info(MessageSensitivity.None,
-                $"Training data: {training.Count} images, {training.InstanceCount} instances, {classes.Count} classes ({string.Join(", ", classes.Names)}).");
+                $"Training data: {Count(training.Count, "image")}, {Count(training.InstanceCount, "instance")}, {Count(classes.Count, "class")} ({string.Join(", ", classes.Names)}).");
 
             DataViewInstanceDataset? validation = null;
             try
@@ -87,7 +87,7 @@ namespace Microsoft.ML.MaskRcnn
                 {
                     validation = DataViewInstanceDataset.Read(options.ValidationSet, columns, ClassSpace.Fixed(classes.Names), temporaryRoot, ch, "validation");
                     validation.Relabel(null, classes.Names);
-                    ch.Info(MessageSensitivity.None, $"Validation data: {validation.Count} images, {validation.InstanceCount} instances.");
+                    ch.Info(MessageSensitivity.None, $"Validation data: {Count(validation.Count, "image")}, {Count(validation.InstanceCount, "instance")}.");
                 }
 
                 if (options.ResumeFrom is not null)
@@ -146,6 +146,10 @@ namespace Microsoft.ML.MaskRcnn
                 validation?.Dispose();
             }
         }
+
+        // "1 class", "2 classes".
+        private static string Count(long n, string noun) =>
+            n == 1 ? $"1 {noun}" : $"{n} {noun}{(noun.EndsWith("s", StringComparison.Ordinal) ? "es" : "s")}";
 
         /// <summary>
         /// The input shape plus the four output columns. Throws <see cref="ArgumentOutOfRangeException"/> naming a missing or
