@@ -11,26 +11,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.Training
     [TestClass]
     public sealed class TrainingBudgetTests
     {
-        private sealed class FakeClock : TimeProvider
-        {
-            private long ticks;
 
-            public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-            public override long GetTimestamp() => ticks;
-
-            public void Advance(double seconds) => ticks += (long)(seconds * TimeSpan.TicksPerSecond);
-        }
-
-        /// <summary>A clock that moves one second every time it is read.</summary>
-        private sealed class TickingClock : TimeProvider
-        {
-            private long ticks;
-
-            public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-            public override long GetTimestamp() => ticks += TimeSpan.TicksPerSecond;
-        }
 
         [TestMethod]
         public void ThePlanIsTheLongestRunWhoseStepsAndValidationsFitTheBudgetLessItsMargin()

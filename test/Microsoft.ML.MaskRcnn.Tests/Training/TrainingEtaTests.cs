@@ -9,17 +9,6 @@ namespace Microsoft.ML.MaskRcnn.Tests.Training
     [TestClass]
     public sealed class TrainingEtaTests
     {
-        /// <summary>A clock that stands still until told to move.</summary>
-        private sealed class FakeClock : TimeProvider
-        {
-            private long ticks;
-
-            public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-            public override long GetTimestamp() => ticks;
-
-            public void Advance(double seconds) => ticks += (long)(seconds * TimeSpan.TicksPerSecond);
-        }
 
         private static void Steps(TrainingEta eta, FakeClock clock, int count, double seconds, int images = 4)
         {
@@ -118,14 +107,5 @@ namespace Microsoft.ML.MaskRcnn.Tests.Training
             Assert.AreEqual(TimeSpan.FromSeconds(1), reports[3].EstimatedRemaining);
         }
 
-        /// <summary>A clock that moves one second every time it is read.</summary>
-        private sealed class TickingClock : TimeProvider
-        {
-            private long ticks;
-
-            public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-            public override long GetTimestamp() => ticks += TimeSpan.TicksPerSecond;
-        }
     }
 }
