@@ -126,7 +126,9 @@ namespace Microsoft.ML.MaskRcnn.Cli
             {
                 plot.Title("Validation AP: no validation during this run");
             }
-            plot.Axes.SetLimitsY(0, 1);
+            // Up to just above the best AP (at most 1), so that an early, low curve is still readable.
+            double best = defined.Length == 0 ? 0 : defined.Max(e => Math.Max(e.Result.Boxes.AP, e.Result.Masks.AP));
+            plot.Axes.SetLimitsY(0, Math.Min(1, Math.Max(0.05, best * 1.2)));
             plot.XLabel("step");
             plot.YLabel("AP");
             return plot;
