@@ -17,7 +17,8 @@ CONFIGURATION="${CONFIGURATION:-Release}"
 # Debian packages: CMake and g++ for the product's native kernels and the image codec (libpng-dev,
 # libjpeg62-turbo-dev); libtorch itself comes from NuGet (TorchSharp-cpu) with the .NET restore.
 # For tests and benchmarks only, Debian's Python torch/torchvision (1.13/0.14) as the reference implementation.
-BUILD_PACKAGES=(libpng-dev libjpeg62-turbo-dev cmake g++ make)
+# fonts-dejavu-core: the typeface of the overlay labels and the training report (fontconfig finds it).
+BUILD_PACKAGES=(libpng-dev libjpeg62-turbo-dev cmake g++ make fonts-dejavu-core)
 # OpenBLAS so that the reference's BLAS is fast (without it Debian's torch runs on the unoptimised reference BLAS).
 REFERENCE_PACKAGES=(python3-torch python3-torchvision libopenblas0-pthread)
 

@@ -21,7 +21,7 @@ namespace MaskRcnn.MainJob
                 X0 = p.X0 * factor, Y0 = p.Y0 * factor, X1 = p.X1 * factor, Y1 = p.Y1 * factor,
                 Mask = Enlarge(p.Mask, factor),
             }).ToList();
-            return OverlayRenderer.Render(large, scaled, new OverlayOptions { TextScale = Math.Max(1, factor / 2) });
+            return OverlayRenderer.Render(large, scaled, new OverlayOptions { TextSize = 5 * factor });
         }
 
         /// <summary>Tiles equally sized pictures <paramref name="columns"/> per row with a white gap.</summary>

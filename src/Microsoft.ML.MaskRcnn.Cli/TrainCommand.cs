@@ -143,6 +143,12 @@ namespace Microsoft.ML.MaskRcnn.Cli
             Save(ml, model, trainingView.Schema, modelPath);
             console.Line($"Model saved to {modelPath} (classes: {string.Join(", ", model.LastTransformer.ClassNames)}; " +
                          $"score threshold {model.LastTransformer.ScoreThreshold.ToString(CultureInfo.InvariantCulture)}).");
+            if (model.LastTransformer.TrainingResult is { } result)
+            {
+                string report = modelPath + ".report.png";
+                TrainingReportPicture.Write(report, result);
+                console.Line($"Training report (losses, learning rate, validation AP over the steps) drawn in {report}.");
+            }
             return MaskRcnnCli.Success;
         }
 

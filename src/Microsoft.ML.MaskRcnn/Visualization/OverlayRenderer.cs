@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using Microsoft.ML.MaskRcnn.Imaging;
 using Microsoft.ML.MaskRcnn.Training;
+using SkiaSharp;
 
 namespace Microsoft.ML.MaskRcnn.Visualization
 {
@@ -12,20 +13,24 @@ namespace Microsoft.ML.MaskRcnn.Visualization
         /// <summary>Opacity of the mask colour over the image (0..1).</summary>
         public double MaskOpacity { get; set; } = 0.45;
 
+        /// <summary>Width in pixels of the solid line around each mask (0: none).</summary>
+        public double OutlineThickness { get; set; } = 2;
+
         /// <summary>Thickness of box outlines in pixels (0: no boxes).</summary>
         public int BoxThickness { get; set; } = 2;
 
         /// <summary>Draw "name score" above each box.</summary>
         public bool DrawLabels { get; set; } = true;
 
-        /// <summary>Text scale (1 = 5x7 pixel glyphs); 0 picks one from the image size.</summary>
-        public int TextScale { get; set; }
+        /// <summary>Label text size in pixels; 0 picks one from the image size (at least 12).</summary>
+        public double TextSize { get; set; }
     }
 
     /// <summary>
-    /// Draws instance predictions over an image: each instance's mask tinted in its own colour with a solid outline, its
-    /// box, and a label with class name and score. Works on 8-bit RGB <see cref="ImageBuffer"/>s; save with
-    /// <see cref="ImageCodec.EncodePng(ImageBuffer, string, int)"/>.
+    /// Draws instance predictions over an image with SkiaSharp: each instance's mask tinted in its own colour with
+    /// anti-aliased edges and a solid outline, its box, and a label with class name and score in the system's sans-serif
+    /// font (DejaVu Sans on Debian) on a filled background. A machine without any font gets no labels. Works on 8-bit RGB
+    /// <see cref="ImageBuffer"/>s; save with <see cref="ImageCodec.EncodePng(ImageBuffer, string, int)"/>.
     /// </summary>
     public static class OverlayRenderer
     {
@@ -36,93 +41,115 @@ namespace Microsoft.ML.MaskRcnn.Visualization
             (240, 50, 230), (210, 245, 60), (250, 190, 212), (0, 128, 128), (220, 190, 255), (170, 110, 40), (128, 0, 0),
         };
 
+        private static readonly Lazy<SKTypeface?> LabelTypeface = new(FindTypeface);
+
         /// <summary>A new image: <paramref name="image"/> with <paramref name="instances"/> drawn over it.</summary>
-        public static ImageBuffer Render(ImageBuffer image, IReadOnlyList<InstancePrediction> instances, OverlayOptions? options = null)
+        public static ImageBuffer Render(ImageBuffer image, IReadOnlyList<InstancePrediction> instances, OverlayOptions? options = null) =>
+            Render(image, instances, options ?? new OverlayOptions(), LabelTypeface.Value);
+
+        /// <summary>As the public overload, with labels in <paramref name="typeface"/> (null: no labels).</summary>
+        internal static ImageBuffer Render(ImageBuffer image, IReadOnlyList<InstancePrediction> instances, OverlayOptions options, SKTypeface? typeface)
         {
             if (image.Channels != 3 || image.BitDepth != 8) throw new ArgumentException($"Overlays are drawn on 8-bit RGB images, got {image}.", nameof(image));
-            options ??= new OverlayOptions();
-            var canvas = image.Clone();
-            int w = canvas.Width, h = canvas.Height;
-            int scale = options.TextScale > 0 ? options.TextScale : Math.Max(1, Math.Min(w, h) / 300);
+            int w = image.Width, h = image.Height;
+            using var bitmap = ToBitmap(image);
+            using var canvas = new SKCanvas(bitmap);
+            float textSize = options.TextSize > 0 ? (float)options.TextSize : Math.Max(12f, Math.Min(w, h) / 28f);
             // Draw the least confident first so that confident instances end up on top.
             for (int i = instances.Count - 1; i >= 0; i--)
             {
                 var p = instances[i];
-                var color = Palette[i % Palette.Length];
-                if (p.Mask.Height == h && p.Mask.Width == w) TintMask(canvas, p.Mask.Decode(), color, options.MaskOpacity);
-                int x0 = Clamp((int)Math.Floor(p.X0), 0, w - 1), y0 = Clamp((int)Math.Floor(p.Y0), 0, h - 1);
-                int x1 = Clamp((int)Math.Ceiling(p.X1) - 1, 0, w - 1), y1 = Clamp((int)Math.Ceiling(p.Y1) - 1, 0, h - 1);
-                for (int t = 0; t < options.BoxThickness; t++) Rectangle(canvas, x0 + t, y0 + t, x1 - t, y1 - t, color);
-                if (options.DrawLabels)
-                    Label(canvas, $"{p.CategoryName} {p.Score.ToString("0.00", CultureInfo.InvariantCulture)}", x0, y0, color, scale);
-            }
-            return canvas;
-        }
-
-        private static void TintMask(ImageBuffer canvas, byte[] mask, (byte r, byte g, byte b) color, double opacity)
-        {
-            int w = canvas.Width, h = canvas.Height;
-            var data = canvas.Data;
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++)
+                var (r, g, b) = Palette[i % Palette.Length];
+                var color = new SKColor(r, g, b);
+                if (p.Mask.Height == h && p.Mask.Width == w) DrawMask(canvas, p.Mask.Decode(), w, h, color, options);
+                if (options.BoxThickness > 0)
                 {
-                    int i = y * w + x;
-                    if (mask[i] == 0) continue;
-                    bool edge = x == 0 || y == 0 || x == w - 1 || y == h - 1 || mask[i - 1] == 0 || mask[i + 1] == 0 || mask[i - w] == 0 || mask[i + w] == 0;
-                    double a = edge ? 1.0 : opacity;
-                    data[3 * i] = Blend(data[3 * i], color.r, a);
-                    data[3 * i + 1] = Blend(data[3 * i + 1], color.g, a);
-                    data[3 * i + 2] = Blend(data[3 * i + 2], color.b, a);
+                    // The stroke lies inside the box, as the box's far edges are exclusive.
+                    float inset = options.BoxThickness / 2f;
+                    using var boxPaint = new SKPaint { Color = color, Style = SKPaintStyle.Stroke, StrokeWidth = options.BoxThickness, IsAntialias = true };
+                    canvas.DrawRect(SKRect.Create(p.X0 + inset, p.Y0 + inset, Math.Max(0, p.X1 - p.X0 - 2 * inset), Math.Max(0, p.Y1 - p.Y0 - 2 * inset)), boxPaint);
                 }
+                if (options.DrawLabels && typeface != null)
+                    DrawLabel(canvas, $"{p.CategoryName} {p.Score.ToString("0.00", CultureInfo.InvariantCulture)}", p.X0, p.Y0, w, color, typeface, textSize);
+            }
+            canvas.Flush();
+            return ToImage(bitmap);
         }
 
-        private static void Rectangle(ImageBuffer canvas, int x0, int y0, int x1, int y1, (byte r, byte g, byte b) color)
+        // The mask is a threshold of the network's soft mask, so its border is a pixel staircase. Tracing it as a vector
+        // contour that cuts the steps diagonally and filling that with anti-aliasing gives edge pixels their covered
+        // fraction of the tint; blurring the mask instead would also soften straight edges and thin parts.
+        private static void DrawMask(SKCanvas canvas, byte[] mask, int w, int h, SKColor color, OverlayOptions options)
         {
-            if (x1 < x0 || y1 < y0) return;
-            for (int x = x0; x <= x1; x++) { Put(canvas, x, y0, color); Put(canvas, x, y1, color); }
-            for (int y = y0; y <= y1; y++) { Put(canvas, x0, y, color); Put(canvas, x1, y, color); }
-        }
-
-        private static void Label(ImageBuffer canvas, string text, int x, int y, (byte r, byte g, byte b) color, int scale)
-        {
-            int textWidth = BitmapFont.MeasureWidth(text, scale) + 2 * scale;
-            int textHeight = (BitmapFont.GlyphHeight + 2) * scale;
-            // Above the box when there is room, otherwise inside its top edge.
-            int top = y - textHeight >= 0 ? y - textHeight : y;
-            int left = Math.Min(x, Math.Max(0, canvas.Width - textWidth));
-            for (int yy = top; yy < top + textHeight; yy++)
-                for (int xx = left; xx < left + textWidth; xx++) Put(canvas, xx, yy, color);
-            // Dark text on light colours, white on dark ones.
-            double luminance = 0.299 * color.r + 0.587 * color.g + 0.114 * color.b;
-            var ink = luminance > 150 ? ((byte)0, (byte)0, (byte)0) : ((byte)255, (byte)255, (byte)255);
-            int penX = left + scale;
-            foreach (char c in text)
+            using var contour = MaskContour.Trace(mask, w, h);
+            if (contour.IsEmpty) return;
+            byte alpha = (byte)Math.Round(Math.Clamp(options.MaskOpacity, 0, 1) * 255);
+            using (var fill = new SKPaint { Color = color.WithAlpha(alpha), Style = SKPaintStyle.Fill, IsAntialias = true })
+                canvas.DrawPath(contour, fill);
+            if (options.OutlineThickness > 0)
             {
-                var rows = BitmapFont.Glyph(c);
-                for (int row = 0; row < BitmapFont.GlyphHeight; row++)
-                    for (int column = 0; column < BitmapFont.GlyphWidth; column++)
-                    {
-                        if ((rows[row] >> (BitmapFont.GlyphWidth - 1 - column) & 1) == 0) continue;
-                        for (int dy = 0; dy < scale; dy++)
-                            for (int dx = 0; dx < scale; dx++)
-                                Put(canvas, penX + column * scale + dx, top + scale + row * scale + dy, ink);
-                    }
-                penX += (BitmapFont.GlyphWidth + 1) * scale;
+                using var outline = new SKPaint
+                {
+                    Color = color, Style = SKPaintStyle.Stroke, StrokeWidth = (float)options.OutlineThickness,
+                    StrokeJoin = SKStrokeJoin.Round, IsAntialias = true,
+                };
+                canvas.DrawPath(contour, outline);
             }
         }
 
-        private static void Put(ImageBuffer canvas, int x, int y, (byte r, byte g, byte b) color)
+        private static void DrawLabel(SKCanvas canvas, string text, float x, float y, int imageWidth, SKColor color, SKTypeface typeface, float size)
         {
-            if ((uint)x >= (uint)canvas.Width || (uint)y >= (uint)canvas.Height) return;
-            int i = 3 * (y * canvas.Width + x);
-            canvas.Data[i] = color.r;
-            canvas.Data[i + 1] = color.g;
-            canvas.Data[i + 2] = color.b;
+            using var font = new SKFont(typeface, size) { Edging = SKFontEdging.Antialias, Subpixel = true };
+            var metrics = font.Metrics;
+            float pad = MathF.Ceiling(size * 0.2f);
+            float textHeight = MathF.Ceiling(metrics.Descent - metrics.Ascent);
+            float width = MathF.Ceiling(font.MeasureText(text)) + 2 * pad, height = textHeight + pad;
+            // Above the box when there is room, otherwise inside its top edge; kept within the image horizontally.
+            float top = MathF.Floor(y) - height >= 0 ? MathF.Floor(y) - height : MathF.Floor(y);
+            float left = Math.Max(0, Math.Min(MathF.Floor(x), imageWidth - width));
+            using (var background = new SKPaint { Color = color, Style = SKPaintStyle.Fill })
+                canvas.DrawRect(SKRect.Create(left, top, width, height), background);
+            // Dark text on light colours, white on dark ones.
+            double luminance = 0.299 * color.Red + 0.587 * color.Green + 0.114 * color.Blue;
+            using var ink = new SKPaint { Color = luminance > 150 ? SKColors.Black : SKColors.White, IsAntialias = true };
+            canvas.DrawText(text, left + pad, top + pad / 2 - metrics.Ascent, SKTextAlign.Left, font, ink);
         }
 
-        private static byte Blend(byte background, byte foreground, double alpha) =>
-            (byte)Math.Round(background * (1 - alpha) + foreground * alpha, MidpointRounding.AwayFromZero);
+        // DejaVu Sans where installed, else whatever sans-serif face fontconfig offers; null when no face has glyphs.
+        private static SKTypeface? FindTypeface()
+        {
+            foreach (var candidate in new[] { SKFontManager.Default.MatchFamily("DejaVu Sans"), SKTypeface.Default })
+                if (candidate != null && candidate.GlyphCount > 0 && candidate.ContainsGlyphs("0.9Aa")) return candidate;
+            return null;
+        }
 
-        private static int Clamp(int v, int lo, int hi) => Math.Max(lo, Math.Min(hi, v));
+        private static unsafe SKBitmap ToBitmap(ImageBuffer image)
+        {
+            var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+            byte* target = (byte*)bitmap.GetPixels();
+            var rgb = image.Data;
+            for (long i = 0, n = (long)image.Width * image.Height; i < n; i++)
+            {
+                target[4 * i] = rgb[3 * i];
+                target[4 * i + 1] = rgb[3 * i + 1];
+                target[4 * i + 2] = rgb[3 * i + 2];
+                target[4 * i + 3] = 255;
+            }
+            return bitmap;
+        }
+
+        private static unsafe ImageBuffer ToImage(SKBitmap bitmap)
+        {
+            var result = new ImageBuffer(bitmap.Width, bitmap.Height, 3);
+            byte* source = (byte*)bitmap.GetPixels();
+            var rgb = result.Data;
+            for (long i = 0, n = (long)bitmap.Width * bitmap.Height; i < n; i++)
+            {
+                rgb[3 * i] = source[4 * i];
+                rgb[3 * i + 1] = source[4 * i + 1];
+                rgb[3 * i + 2] = source[4 * i + 2];
+            }
+            return result;
+        }
     }
 }
