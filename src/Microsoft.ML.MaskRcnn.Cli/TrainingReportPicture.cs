@@ -119,7 +119,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 masks.LegendText = "mask AP";
                 masks.LineWidth = 2;
                 masks.MarkerSize = 7;
-                plot.ShowLegend(Alignment.LowerRight);
+                plot.ShowLegend(Alignment.UpperLeft);
                 plot.Title("Validation AP (COCO, IoU 0.50:0.95)");
             }
             else

@@ -39,14 +39,15 @@ namespace Microsoft.ML.MaskRcnn.Training
 
         /// <summary>
         /// Whether the run must be planned (again) now that step <paramref name="step"/> has ended: first after the measured
-        /// steps, then whenever it would end after the budget or well (<see cref="Slack"/> of the budget) before it.
+        /// steps, then whenever it would use more than half the margin or end well (<see cref="Slack"/> of the budget) early.
         /// </summary>
         public bool ShouldPlan(int step, bool planned, TrainingEta eta)
         {
             if (!planned) return step >= MeasuredSteps;
             if (step % CheckInterval != 0) return false;
             var end = eta.Elapsed + eta.Remaining(step);
-            return end > Usable || end < Usable - budget * Slack;
+            // Half the margin absorbs the measurements' noise, so that a run on time is not planned again every check.
+            return end > budget * (1 - Margin / 2) || end < Usable - budget * Slack;
         }
 
         /// <summary>
