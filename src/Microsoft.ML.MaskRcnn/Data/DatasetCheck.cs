@@ -35,13 +35,10 @@ namespace Microsoft.ML.MaskRcnn.Data
                     continue;
                 }
                 string image = $"image {descriptor.ImageId} '{descriptor.Path}'";
-                if (ImageProblem(descriptor.Path) is { } imageProblem) problems.Add($"{image}: {imageProblem}");
-                else
-                {
-                    var (width, height) = SkiaImageReader.ProbeSize(descriptor.Path);
-                    if (width != descriptor.Width || height != descriptor.Height)
-                        problems.Add($"{image}: the file is {width}x{height}, not the {descriptor.Width}x{descriptor.Height} its annotations describe");
-                }
+                var (size, imageProblem) = ProbeImage(descriptor.Path);
+                if (imageProblem is not null) problems.Add($"{image}: {imageProblem}");
+                else if (size.Width != descriptor.Width || size.Height != descriptor.Height)
+                    problems.Add($"{image}: the file is {size.Width}x{size.Height}, not the {descriptor.Width}x{descriptor.Height} its annotations describe");
                 try
                 {
                     dataset.LoadAnnotations(i);
@@ -60,7 +57,7 @@ namespace Microsoft.ML.MaskRcnn.Data
             ArgumentNullException.ThrowIfNull(paths);
             var problems = new ProblemList(maxProblems);
             foreach (var path in paths)
-                if (ImageProblem(path) is { } problem) problems.Add($"'{path}': {problem}");
+                if (ProbeImage(path).Problem is { } problem) problems.Add($"'{path}': {problem}");
             return (problems.Listed, problems.Total);
         }
 
@@ -74,18 +71,17 @@ namespace Microsoft.ML.MaskRcnn.Data
             if (total > 0) throw new DatasetProblemsException(description, problems, total);
         }
 
-        /// <summary>What is wrong with the image file at <paramref name="path"/>, or null when its header decodes.</summary>
-        private static string? ImageProblem(string path)
+        /// <summary>The size in the header of the image file at <paramref name="path"/>, or what is wrong with the file.</summary>
+        private static ((int Width, int Height) Size, string? Problem) ProbeImage(string path)
         {
-            if (!File.Exists(path)) return "the file does not exist";
+            if (!File.Exists(path)) return (default, "the file does not exist");
             try
             {
-                SkiaImageReader.ProbeSize(path);
-                return null;
+                return (SkiaImageReader.ProbeSize(path), null);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                return e.Message;
+                return (default, e.Message);
             }
         }
 
