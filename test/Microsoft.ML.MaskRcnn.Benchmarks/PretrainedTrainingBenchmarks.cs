@@ -15,7 +15,9 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
     /// backbone (<see cref="MaskRcnnTrainerOptions.UseImageNetResNet18"/>), each trained by us and by torchvision 0.14
     /// (train_reference.py, from the same imported weights), all scored by our CocoEvaluator.
     /// Settings: datasets (pennfudan,nuclei), starts (scratch,pretrained), steps (per-dataset default), eval_every (0),
-    /// torchvision (true; false: our runs alone), options.
+    /// torchvision (true; false: our runs alone), init (own: FPN, RPN and heads start from each library's own random
+    /// initialisation; torchvision: ours starts from torchvision's whole initial state, heads included, so that only the
+    /// engines and the sampling differ), options.
     /// </summary>
     public sealed class PretrainedTrainingBenchmark : IBenchmarkSuite
     {
@@ -25,8 +27,11 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
 
         public void Run(BenchmarkOptions options)
         {
-            var settings = new TrainingSettings(options, "datasets", "starts", "steps", "eval_every", "torchvision");
+            var settings = new TrainingSettings(options, "datasets", "starts", "steps", "eval_every", "torchvision", "init");
             bool withTorchvision = settings.String("torchvision", "true") == "true";
+            string init = settings.String("init", "own");
+            if (init != "own" && (init != "torchvision" || !withTorchvision))
+                throw new ArgumentException($"init={init}: 'own', or 'torchvision' (needs torchvision=true).");
             var starts = settings.String("starts", "scratch,pretrained").Split(',');
             foreach (var dataset in settings.String("datasets", "pennfudan,nuclei").Split(','))
             {
@@ -48,10 +53,20 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                     else if (start != "scratch") throw new ArgumentException($"Unknown start '{start}' (scratch, pretrained).");
                     string name = $"{dataset}_{start}";
                     settings.Apply(name, run);
+                    string referenceFolder = Path.Combine(folder, "torchvision-" + start);
                     var reference = withTorchvision
-                        ? TrainingRuns.TrainTorchvision(name, Path.Combine(folder, "torchvision-" + start), run, train, validation, data, every)
+                        ? TrainingRuns.TrainTorchvision(name, referenceFolder, run, train, validation, data, every, saveInitialWeights: init == "torchvision")
                         : null;
-                    var ours = TrainingRuns.TrainOurs(name, run, train, validation, every);
+                    var ourRun = run;
+                    if (init == "torchvision")
+                    {
+                        // torchvision's initial state already holds the imported backbone in RGB order.
+                        ourRun = run.Clone();
+                        ourRun.InitialWeights = Path.Combine(referenceFolder, "initial_weights.pth");
+                        ourRun.InitialWeightsChannelsReversed = false;
+                        ourRun.InitialWeightsIncludePredictors = true;
+                    }
+                    var ours = TrainingRuns.TrainOurs(name, ourRun, train, validation, every);
                     TrainingRuns.PrintCurves(name, 50, reference is null ? new[] { ours.WithName("ours") } : new[] { ours.WithName("ours"), reference.WithName("torchvision") });
                     TrainingRuns.PrintSummary(name + " ours", ours.Final);
                     if (reference is not null) TrainingRuns.PrintSummary(name + " torchvision", reference.Final);
