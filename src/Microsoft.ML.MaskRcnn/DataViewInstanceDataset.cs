@@ -51,13 +51,16 @@ namespace Microsoft.ML.MaskRcnn
             CheckIndex(index);
             var row = rows[index];
             var descriptor = descriptors[index];
-            int n = row.Count, plane = descriptor.Height * descriptor.Width;
-            var masks = new byte[(long)n * plane];
+            int n = row.Count;
+            long plane = (long)descriptor.Height * descriptor.Width;
+            if (plane * n > Array.MaxLength)
+                throw new InvalidDataException($"{descriptor}: {n} instances of {descriptor.Width}x{descriptor.Height} pixels: their masks would take {plane * n} bytes, more than one array holds.");
+            var masks = new byte[plane * n];
             var areas = new double[n];
             var ids = new long[n];
             for (int i = 0; i < n; i++)
             {
-                row.Masks[i].Decode(masks.AsSpan(i * plane, plane));
+                row.Masks[i].Decode(masks.AsSpan((int)(i * plane), (int)plane));
                 areas[i] = row.Masks[i].Area;
                 ids[i] = descriptor.ImageId * 65536 + i + 1;
             }

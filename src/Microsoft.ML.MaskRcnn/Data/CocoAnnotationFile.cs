@@ -68,14 +68,28 @@ namespace Microsoft.ML.MaskRcnn.Data
         {
             if (path is null) throw new ArgumentNullException(nameof(path));
             if (!File.Exists(path)) throw new FileNotFoundException($"The COCO annotation file '{path}' does not exist.", path);
-            return Parse(File.ReadAllBytes(path), path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            return Load(stream, path);
+        }
+
+        /// <summary>
+        /// Reads and checks COCO JSON (UTF-8) from <paramref name="utf8Json"/> to its end; <paramref name="source"/> names it
+        /// in errors. The text is streamed, never held whole: memory is what the file describes (images, categories,
+        /// annotations with their polygons or runs), and a file that claims more (an annotation of more than 2^22 numbers,
+        /// a string over 64 MB, nesting deeper than 64) is refused as it is reached.
+        /// </summary>
+        public static CocoAnnotationFile Load(Stream utf8Json, string source = "COCO JSON")
+        {
+            ArgumentNullException.ThrowIfNull(utf8Json);
+            var (images, categories, annotations) = CocoJsonReader.Read(utf8Json, source);
+            return new CocoAnnotationFile(images, categories, annotations, source);
         }
 
         /// <summary>Parses COCO JSON held in memory (UTF-8); <paramref name="source"/> names it in errors.</summary>
         public static CocoAnnotationFile Parse(byte[] utf8Json, string source = "COCO JSON")
         {
-            var (images, categories, annotations) = CocoJsonReader.Read(utf8Json, source);
-            return new CocoAnnotationFile(images, categories, annotations, source);
+            ArgumentNullException.ThrowIfNull(utf8Json);
+            return Load(new MemoryStream(utf8Json, writable: false), source);
         }
 
         /// <summary>The image with id <paramref name="imageId"/>.</summary>

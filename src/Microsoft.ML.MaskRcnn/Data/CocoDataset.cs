@@ -78,6 +78,12 @@ namespace Microsoft.ML.MaskRcnn.Data
             var image = images[index];
             var usable = annotations[index];
             int n = usable.Length, h = image.Height, w = image.Width;
+            // The sizes come from the JSON: check them before allocating one mask per instance.
+            long pixels = (long)h * w, maxPixels = ImageOptions.MaxPixels;
+            if (maxPixels > 0 && pixels > maxPixels)
+                throw new InvalidDataException($"{File.Source}: image {image.Id} is {w}x{h} = {pixels} pixels, more than the limit of {maxPixels}; its masks are not decoded (raise DatasetOptions.MaxPixels if the image is genuine).");
+            if (pixels * n > Array.MaxLength)
+                throw new InvalidDataException($"{File.Source}: image {image.Id} has {n} instances of {w}x{h} pixels: their masks would take {pixels * n} bytes, more than one array holds.");
             var boxes = new float[4 * n];
             var labels = new int[n];
             var crowd = new bool[n];
@@ -88,7 +94,7 @@ namespace Microsoft.ML.MaskRcnn.Data
             {
                 var u = usable[i];
                 var rle = u.Rle ?? PolygonRasterizer.Rasterize(u.Polygons!, h, w);
-                rle.Decode(masks.AsSpan(i * h * w, h * w));
+                rle.Decode(masks.AsSpan((int)(i * pixels), (int)pixels));
                 var box = u.Box ?? rle.ToBoundingBox();
                 boxes[4 * i] = (float)box.X;
                 boxes[4 * i + 1] = (float)box.Y;

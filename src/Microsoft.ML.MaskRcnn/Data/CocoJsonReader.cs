@@ -18,10 +18,21 @@ namespace Microsoft.ML.MaskRcnn.Data
 
         private CocoJsonReader(string source) => this.source = source;
 
-        public static (List<CocoImage> Images, List<CocoCategory> Categories, List<CocoAnnotation> Annotations) Read(byte[] utf8, string source)
+        /// <summary>The longest string or number accepted (a compressed RLE string of a 16k x 16k mask is a few megabytes).</summary>
+        internal const int MaxTokenBytes = 64 << 20;
+
+        /// <summary>The most numbers one annotation may hold in its polygons or RLE runs (2^22: 32 MB as doubles).</summary>
+        internal const int MaxNumbersPerAnnotation = 1 << 22;
+
+        /// <summary>
+        /// Reads <paramref name="utf8"/> to its end. Memory: a window of the stream (64 KB, more only for a long token) and
+        /// the records kept; a file that would make one annotation hold more than <see cref="MaxNumbersPerAnnotation"/>
+        /// numbers, a token past <see cref="MaxTokenBytes"/> or nesting deeper than 64 is refused when it is reached.
+        /// </summary>
+        public static (List<CocoImage> Images, List<CocoCategory> Categories, List<CocoAnnotation> Annotations) Read(Stream utf8, string source)
         {
             var parser = new CocoJsonReader(source);
-            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var reader = new JsonTokenStream(utf8, source, MaxTokenBytes);
             try
             {
                 parser.ReadTop(ref reader);
@@ -33,7 +44,7 @@ namespace Microsoft.ML.MaskRcnn.Data
             return (parser.images, parser.categories, parser.annotations);
         }
 
-        private void ReadTop(ref Utf8JsonReader reader)
+        private void ReadTop(ref JsonTokenStream reader)
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 throw new InvalidDataException($"{source}: a COCO file is a JSON object with \"images\", \"annotations\" and \"categories\".");
@@ -55,9 +66,9 @@ namespace Microsoft.ML.MaskRcnn.Data
             if (!sawCategories) throw new InvalidDataException($"{source}: the \"categories\" array is missing.");
         }
 
-        private delegate void ElementReader(ref Utf8JsonReader reader, int index);
+        private delegate void ElementReader(ref JsonTokenStream reader, int index);
 
-        private void ReadArray(ref Utf8JsonReader reader, string name, ElementReader element)
+        private void ReadArray(ref JsonTokenStream reader, string name, ElementReader element)
         {
             if (reader.TokenType != JsonTokenType.StartArray) throw new InvalidDataException($"{source}: \"{name}\" must be an array.");
             int index = 0;
@@ -69,9 +80,9 @@ namespace Microsoft.ML.MaskRcnn.Data
             }
         }
 
-        private void ReadImage(ref Utf8JsonReader reader, int index)
+        private void ReadImage(ref JsonTokenStream reader, int index)
         {
-            var fields = new Fields();
+            var fields = new Fields(source, "images", index);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 string name = reader.GetString()!;
@@ -96,9 +107,9 @@ namespace Microsoft.ML.MaskRcnn.Data
             images.Add(new CocoImage(fields.Id.Value, fields.Text, (int)w, (int)h));
         }
 
-        private void ReadCategory(ref Utf8JsonReader reader, int index)
+        private void ReadCategory(ref JsonTokenStream reader, int index)
         {
-            var fields = new Fields();
+            var fields = new Fields(source, "categories", index);
             string? supercategory = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -118,9 +129,9 @@ namespace Microsoft.ML.MaskRcnn.Data
             categories.Add(new CocoCategory(fields.Id.Value, fields.Text ?? fields.Id.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), supercategory));
         }
 
-        private void ReadAnnotation(ref Utf8JsonReader reader, int index)
+        private void ReadAnnotation(ref JsonTokenStream reader, int index)
         {
-            var fields = new Fields();
+            var fields = new Fields(source, "annotations", index);
             long? imageId = null, categoryId = null;
             CocoSegmentation? segmentation = null;
             CocoBox? box = null;
@@ -152,7 +163,7 @@ namespace Microsoft.ML.MaskRcnn.Data
             annotations.Add(new CocoAnnotation(fields.Id.Value, imageId.Value, categoryId.Value, segmentation, box, area, crowd));
         }
 
-        private static CocoBox? ReadBox(ref Utf8JsonReader reader, Fields fields)
+        private static CocoBox? ReadBox(ref JsonTokenStream reader, Fields fields)
         {
             double[]? values = fields.Numbers(ref reader, "bbox");
             if (values is null) return null;
@@ -163,7 +174,7 @@ namespace Microsoft.ML.MaskRcnn.Data
             return new CocoBox(values[0], values[1], values[2], values[3]);
         }
 
-        private static bool ReadFlag(ref Utf8JsonReader reader, Fields fields)
+        private static bool ReadFlag(ref JsonTokenStream reader, Fields fields)
         {
             switch (reader.TokenType)
             {
@@ -177,7 +188,7 @@ namespace Microsoft.ML.MaskRcnn.Data
             }
         }
 
-        private static CocoSegmentation? ReadSegmentation(ref Utf8JsonReader reader, Fields fields)
+        private static CocoSegmentation? ReadSegmentation(ref JsonTokenStream reader, Fields fields)
         {
             if (reader.TokenType == JsonTokenType.StartArray)
             {
@@ -241,6 +252,18 @@ namespace Microsoft.ML.MaskRcnn.Data
         /// <summary>The fields of one object being read, and the first problem found in them.</summary>
         private sealed class Fields
         {
+            private readonly string source;
+            private readonly string array;
+            private readonly int index;
+            private int numbersKept;
+
+            public Fields(string source, string array, int index)
+            {
+                this.source = source;
+                this.array = array;
+                this.index = index;
+            }
+
             public long? Id;
             public string? Text;
             public long? Width;
@@ -252,7 +275,7 @@ namespace Microsoft.ML.MaskRcnn.Data
                 if (Problem != null) throw new InvalidDataException($"{source}: {what}: {Problem}.");
             }
 
-            public long? Integer(ref Utf8JsonReader reader, string name)
+            public long? Integer(ref JsonTokenStream reader, string name)
             {
                 if (reader.TokenType == JsonTokenType.Number)
                 {
@@ -264,7 +287,7 @@ namespace Microsoft.ML.MaskRcnn.Data
                 return null;
             }
 
-            public double? Number(ref Utf8JsonReader reader, string name)
+            public double? Number(ref JsonTokenStream reader, string name)
             {
                 if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double v)) return v;
                 Problem ??= $"\"{name}\" must be a number";
@@ -272,7 +295,7 @@ namespace Microsoft.ML.MaskRcnn.Data
                 return null;
             }
 
-            public string? String(ref Utf8JsonReader reader, string name)
+            public string? String(ref JsonTokenStream reader, string name)
             {
                 if (reader.TokenType == JsonTokenType.String) return reader.GetString();
                 Problem ??= $"\"{name}\" must be a string";
@@ -280,8 +303,22 @@ namespace Microsoft.ML.MaskRcnn.Data
                 return null;
             }
 
+            /// <summary>What an array counts for against the limit: a list slot, an object header, a growing list.</summary>
+            private const int ArrayCost = 8;
+
+            /// <summary>
+            /// Counts what the object keeps (each number as one, each array as <see cref="ArrayCost"/>) and refuses the object, at once, past
+            /// <see cref="MaxNumbersPerAnnotation"/>: a hostile file must not fill memory before its object ends.
+            /// </summary>
+            private void Keep(int count, string name)
+            {
+                numbersKept += count;
+                if (numbersKept > MaxNumbersPerAnnotation)
+                    throw new InvalidDataException($"{source}: {array}[{index}]{(Id is long id ? $" (id {id})" : "")}: \"{name}\" and the rest of the object hold more than {MaxNumbersPerAnnotation} numbers; such a file is not read.");
+            }
+
             /// <summary>An array of numbers; null (and the reader past the value) for anything else.</summary>
-            public double[]? Numbers(ref Utf8JsonReader reader, string name)
+            public double[]? Numbers(ref JsonTokenStream reader, string name)
             {
                 if (reader.TokenType != JsonTokenType.StartArray)
                 {
@@ -291,9 +328,10 @@ namespace Microsoft.ML.MaskRcnn.Data
                 }
                 var values = new List<double>();
                 bool ok = true;
+                Keep(ArrayCost, name);
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double v)) values.Add(v);
+                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double v)) { Keep(1, name); values.Add(v); }
                     else { ok = false; reader.Skip(); }
                 }
                 if (!ok)

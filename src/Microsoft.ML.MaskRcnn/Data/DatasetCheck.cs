@@ -39,6 +39,13 @@ namespace Microsoft.ML.MaskRcnn.Data
                 if (imageProblem is not null) problems.Add($"{image}: {imageProblem}");
                 else if (size.Width != descriptor.Width || size.Height != descriptor.Height)
                     problems.Add($"{image}: the file is {size.Width}x{size.Height}, not the {descriptor.Width}x{descriptor.Height} its annotations describe");
+                long pixels = (long)descriptor.Width * descriptor.Height, maxPixels = dataset.MaxPixels;
+                if (maxPixels > 0 && pixels > maxPixels)
+                {
+                    // Its masks would be as large as the image: they are not decoded either.
+                    problems.Add($"{image}: {descriptor.Width}x{descriptor.Height} is {pixels} pixels, more than the limit of {maxPixels} (a decompression bomb? raise DatasetOptions.MaxPixels if the image is genuine)");
+                    continue;
+                }
                 try
                 {
                     dataset.LoadAnnotations(i);

@@ -28,6 +28,9 @@ namespace Microsoft.ML.MaskRcnn.Data
         /// <summary>How images are decoded (8-bit RGB, with the default pixel limit unless the options say otherwise).</summary>
         protected virtual ImageDecodeOptions ImageOptions => ImageDecodeOptions.Rgb8;
 
+        /// <summary>The most pixels an image (and each of its masks) may have: larger ones are refused before decoding.</summary>
+        internal long MaxPixels => ImageOptions.MaxPixels;
+
         /// <summary>
         /// Image <paramref name="index"/>, decoded as 8-bit RGB (by SkiaSharp; other <see cref="ImageOptions"/> modes by
         /// <see cref="ImageCodec"/>) and checked against its descriptor's size.

@@ -178,7 +178,9 @@ namespace Microsoft.ML.MaskRcnn.Data
         public static RleMask FromCompressedString(string text, int height, int width)
         {
             if (text is null) throw new ArgumentNullException(nameof(text));
+            if (height < 0 || width < 0) throw new FormatException($"The mask size {height}x{width} is negative.");
             var runs = new List<uint>();
+            long covered = 0, pixels = (long)height * width;
             int p = 0;
             while (p < text.Length)
             {
@@ -200,6 +202,9 @@ namespace Microsoft.ML.MaskRcnn.Data
                 }
                 if (runs.Count > 2) value += runs[runs.Count - 2];
                 if (value < 0 || value > uint.MaxValue) throw new FormatException($"The compressed RLE string decodes to an invalid run length {value}.");
+                // Stop at the first run past the mask's end: the rest of a hostile string is never decoded.
+                covered += value;
+                if (covered > pixels) throw new FormatException($"The runs of the compressed RLE string cover more than the {height}x{width} = {pixels} pixels of the mask (run {runs.Count} ends at {covered}).");
                 runs.Add((uint)value);
             }
             try

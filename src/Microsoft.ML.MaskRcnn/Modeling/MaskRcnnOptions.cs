@@ -92,6 +92,12 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         /// <summary>Seed of the training samplers and of the scale jitter.</summary>
         public long Seed { get; set; } = 0;
 
+        /// <summary>The most classes (background not counted) a network may have.</summary>
+        public const int MaxClasses = 100_000;
+
+        /// <summary>The most weights one layer may hold (2^28, a gigabyte of float32): a bound against hostile model files.</summary>
+        public const long MaxLayerParameters = 1L << 28;
+
         /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
         public void Validate()
         {
@@ -100,13 +106,16 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                 if (!ok) throw new ArgumentException($"Invalid MaskRcnnOptions.{option}: {rule}.", option);
             }
             Check(NumClasses >= 2, nameof(NumClasses), $"must be at least 2 (background and one class), got {NumClasses}");
+            // Upper bounds: options also come from model files, and a hostile one must not make the loader build (or an
+            // image be resized to) terabytes. Each is far above any real network.
+            Check(NumClasses <= MaxClasses + 1, nameof(NumClasses), $"must be at most {MaxClasses + 1}, got {NumClasses}");
             Check(BackboneDepth is 18 or 34 or 50 or 101, nameof(BackboneDepth), $"must be 18, 34, 50 or 101, got {BackboneDepth}");
-            Check(BackboneStageBlocks is null || (BackboneStageBlocks.Count == 4 && BackboneStageBlocks.All(b => b >= 1)), nameof(BackboneStageBlocks),
-                  $"must be four positive block counts, got [{string.Join(", ", BackboneStageBlocks ?? Array.Empty<int>())}]");
+            Check(BackboneStageBlocks is null || (BackboneStageBlocks.Count == 4 && BackboneStageBlocks.All(b => b is >= 1 and <= 64)), nameof(BackboneStageBlocks),
+                  $"must be four block counts from 1 to 64, got [{string.Join(", ", BackboneStageBlocks ?? Array.Empty<int>())}]");
             Check(TrainableBackboneStages is >= 0 and <= 5, nameof(TrainableBackboneStages), $"must be between 0 and 5, got {TrainableBackboneStages}");
-            Check(FpnChannels > 0, nameof(FpnChannels), "must be positive");
+            Check(FpnChannels is > 0 and <= 4096, nameof(FpnChannels), $"must be from 1 to 4096, got {FpnChannels}");
             Check(MinSize > 0, nameof(MinSize), $"must be positive, got {MinSize}");
-            Check(MaxSize >= MinSize, nameof(MaxSize), $"must be at least MinSize ({MinSize}), got {MaxSize}");
+            Check(MaxSize >= MinSize && MaxSize <= 16384, nameof(MaxSize), $"must be at least MinSize ({MinSize}) and at most 16384, got {MaxSize}");
             Check(TrainingMinSizes is null || (TrainingMinSizes.Count > 0 && TrainingMinSizes.All(s => s > 0)), nameof(TrainingMinSizes), "must be null or positive sizes");
             Check(ImageMean.Count == 3, nameof(ImageMean), "needs three values (RGB)");
             Check(ImageStd.Count == 3 && ImageStd.All(s => s > 0), nameof(ImageStd), "needs three positive values (RGB)");
@@ -116,22 +125,27 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             Check(AnchorAspectRatios.All(r => r.Length > 0 && r.All(v => v > 0)), nameof(AnchorAspectRatios), "ratios must be positive, at least one per level");
             Check(AnchorSizes.Select((s, i) => s.Length * AnchorAspectRatios[i].Length).Distinct().Count() == 1, nameof(AnchorAspectRatios),
                   "every level needs the same number of anchors per location (the RPN head is shared by all levels)");
-            Check(RpnPreNmsTopNTrain > 0 && RpnPreNmsTopNTest > 0, nameof(RpnPreNmsTopNTrain), "pre-NMS top-n must be positive");
-            Check(RpnPostNmsTopNTrain > 0 && RpnPostNmsTopNTest > 0, nameof(RpnPostNmsTopNTrain), "post-NMS top-n must be positive");
+            Check(RpnPreNmsTopNTrain is > 0 and <= 1_000_000 && RpnPreNmsTopNTest is > 0 and <= 1_000_000, nameof(RpnPreNmsTopNTrain), "pre-NMS top-n must be from 1 to 1,000,000");
+            Check(RpnPostNmsTopNTrain is > 0 and <= 1_000_000 && RpnPostNmsTopNTest is > 0 and <= 1_000_000, nameof(RpnPostNmsTopNTrain), "post-NMS top-n must be from 1 to 1,000,000");
             Check(RpnNmsThreshold is > 0 and <= 1, nameof(RpnNmsThreshold), "must be in (0, 1]");
             Check(RpnBackgroundIouThreshold <= RpnForegroundIouThreshold, nameof(RpnBackgroundIouThreshold), "must not exceed RpnForegroundIouThreshold");
             Check(RpnBatchSizePerImage > 0, nameof(RpnBatchSizePerImage), "must be positive");
             Check(RpnPositiveFraction is > 0 and <= 1, nameof(RpnPositiveFraction), "must be in (0, 1]");
             Check(BoxScoreThreshold is >= 0 and < 1, nameof(BoxScoreThreshold), "must be in [0, 1)");
             Check(BoxNmsThreshold is > 0 and <= 1, nameof(BoxNmsThreshold), "must be in (0, 1]");
-            Check(DetectionsPerImage > 0, nameof(DetectionsPerImage), "must be positive");
+            Check(DetectionsPerImage is > 0 and <= 100_000, nameof(DetectionsPerImage), $"must be from 1 to 100,000, got {DetectionsPerImage}");
             Check(BoxBackgroundIouThreshold <= BoxForegroundIouThreshold, nameof(BoxBackgroundIouThreshold), "must not exceed BoxForegroundIouThreshold");
             Check(BoxBatchSizePerImage > 0, nameof(BoxBatchSizePerImage), "must be positive");
             Check(BoxPositiveFraction is > 0 and <= 1, nameof(BoxPositiveFraction), "must be in (0, 1]");
             Check(BoxRegressionWeights.Count == 4 && BoxRegressionWeights.All(w => w > 0), nameof(BoxRegressionWeights), "needs four positive weights");
-            Check(RepresentationSize > 0, nameof(RepresentationSize), "must be positive");
-            Check(MaskHeadChannels > 0, nameof(MaskHeadChannels), "must be positive");
-            Check(MaskHeadLayers > 0, nameof(MaskHeadLayers), "must be positive");
+            Check(RepresentationSize is > 0 and <= 16384, nameof(RepresentationSize), $"must be from 1 to 16384, got {RepresentationSize}");
+            Check(MaskHeadChannels is > 0 and <= 4096, nameof(MaskHeadChannels), $"must be from 1 to 4096, got {MaskHeadChannels}");
+            Check(MaskHeadLayers is > 0 and <= 32, nameof(MaskHeadLayers), $"must be from 1 to 32, got {MaskHeadLayers}");
+            // The largest layers: the box head's first (pooled 7x7 features in), the class and box predictors.
+            Check((long)FpnChannels * 7 * 7 * RepresentationSize <= MaxLayerParameters, nameof(RepresentationSize),
+                  $"the box head's first layer would hold {(long)FpnChannels * 49 * RepresentationSize} weights (FpnChannels x 49 x RepresentationSize), more than {MaxLayerParameters}");
+            Check((long)RepresentationSize * NumClasses * 5 <= MaxLayerParameters, nameof(NumClasses),
+                  $"the box predictor would hold {(long)RepresentationSize * NumClasses * 5} weights (RepresentationSize x NumClasses x 5), more than {MaxLayerParameters}");
             Check(MaskThreshold is > 0 and < 1, nameof(MaskThreshold), "must be in (0, 1)");
         }
 
