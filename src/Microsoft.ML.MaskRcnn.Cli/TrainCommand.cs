@@ -140,7 +140,8 @@ namespace Microsoft.ML.MaskRcnn.Cli
             var pipeline = LoadImages(ml, options).Append(ml.Transforms.DetectInstances(options));
             using var model = console.Live is { } live ? LiveProgress.Training(live, reports!, () => pipeline.Fit(trainingView)) : pipeline.Fit(trainingView);
 
-            Save(ml, model, trainingView.Schema, modelPath);
+            // Replaced all at once: a killed or failed save never leaves half a zip under the model's name.
+            ml.Model.SaveAtomically(model, trainingView.Schema, modelPath);
             console.Line($"Model saved to {modelPath} (classes: {string.Join(", ", model.LastTransformer.ClassNames)}; " +
                          $"score threshold {model.LastTransformer.ScoreThreshold.ToString(CultureInfo.InvariantCulture)}).");
             if (model.LastTransformer.TrainingResult is { } result)
@@ -155,21 +156,6 @@ namespace Microsoft.ML.MaskRcnn.Cli
         private static Microsoft.ML.Data.ImageLoadingEstimator LoadImages(MLContext ml, MaskRcnnEstimator.Options options) =>
             // Paths are absolute (DatasetSource.Rows), so the model keeps no image folder.
             ml.Transforms.LoadImages(options.ImageColumnName, null, nameof(InstanceSegmentationInput.ImagePath));
-
-        // Written next to the target and moved into place, so a failed save never leaves half a zip under the model's name.
-        private static void Save(MLContext ml, ITransformer model, DataViewSchema schema, string path)
-        {
-            string partial = path + ".partial";
-            try
-            {
-                ml.Model.Save(model, schema, partial);
-                File.Move(partial, path, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(partial)) File.Delete(partial);
-            }
-        }
 
         private static MaskRcnnEstimator.Options EstimatorOptions(ParsedArguments a, int seed)
         {

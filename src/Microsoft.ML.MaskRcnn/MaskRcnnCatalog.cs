@@ -103,5 +103,23 @@ namespace Microsoft.ML
             Contracts.CheckValue(settings, nameof(settings));
             return new MaskRcnnExperiment(catalog.GetEnvironment(), options, settings);
         }
+
+        /// <summary>
+        /// Saves <paramref name="model"/> to <paramref name="filePath"/> as <c>mlContext.Model.Save</c> does, but replaces the
+        /// file all at once: the zip is written to <c>filePath + ".partial"</c> in the same folder, flushed to the disk and
+        /// renamed over <paramref name="filePath"/>. A process killed during the save leaves the previous model loadable.
+        /// (<c>Model.Save</c> to a path or to a stream of the caller's writes in place; atomicity is then the caller's.)
+        /// </summary>
+        /// <param name="catalog">The model operations catalog (<c>mlContext.Model</c>).</param>
+        /// <param name="model">The model to save.</param>
+        /// <param name="inputSchema">The schema of the model's input, as for <c>Model.Save</c>.</param>
+        /// <param name="filePath">The zip to create or replace.</param>
+        public static void SaveAtomically(this ModelOperationsCatalog catalog, ITransformer model, DataViewSchema inputSchema, string filePath)
+        {
+            System.ArgumentNullException.ThrowIfNull(catalog);
+            System.ArgumentNullException.ThrowIfNull(model);
+            System.ArgumentException.ThrowIfNullOrEmpty(filePath);
+            AtomicFile.Write(filePath, stream => catalog.Save(model, inputSchema, stream));
+        }
     }
 }

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.IO.Compression;
 using System.Linq;
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -22,8 +24,11 @@ namespace Microsoft.ML.MaskRcnn
         /// <summary>The model signature in the Model.key header.</summary>
         internal const string ModelSignature = "MASKRCNN";
 
-        /// <summary>The format version written (and the oldest read back).</summary>
-        internal const uint FormatVersion = 0x00010001;
+        /// <summary>The format version written: 0x00010001 and the SHA-256 of the block's values (<see cref="ValuesDigest"/>).</summary>
+        internal const uint FormatVersion = 0x00010002;
+
+        /// <summary>The oldest format read back (and the oldest reader of ours that reads this one: it ignores the values' digest).</summary>
+        internal const uint OldestFormatVersion = 0x00010001;
 
         /// <summary>The weights stream beside Model.key: TorchSharp's <c>Module.save(BinaryWriter)</c> state dict (.dat format).</summary>
         internal const string WeightsStreamName = "TSModel";
@@ -31,7 +36,7 @@ namespace Microsoft.ML.MaskRcnn
         /// <summary>The network's options beside Model.key (UTF-8 JSON of <see cref="MaskRcnnOptions"/>, no byte-order mark).</summary>
         internal const string NetworkOptionsStreamName = "MaskRcnnOptions.json";
 
-        private const int MaxClasses = 1_000_000;
+        private const int MaxClasses = MaskRcnnOptions.MaxClasses;
 
         private static readonly JsonSerializerOptions Json = new()
         {
@@ -43,16 +48,18 @@ namespace Microsoft.ML.MaskRcnn
         private static VersionInfo GetVersionInfo() => new(
             modelSignature: ModelSignature,
             verWrittenCur: FormatVersion,
-            verReadableCur: FormatVersion,
-            verWeCanReadBack: FormatVersion,
+            verReadableCur: OldestFormatVersion,
+            verWeCanReadBack: OldestFormatVersion,
             loaderAssemblyName: typeof(MaskRcnnTransformer).Assembly.FullName,
             loaderSignature: LoaderSignature);
 
         /// <summary>
-        /// Model block (version 0x00010001): the image, predicted label, score, predicted box and predicted mask column names
+        /// Model block (version 0x00010002): the image, predicted label, score, predicted box and predicted mask column names
         /// (string ids), the score threshold (double), the class count K (int) and K class names (string ids), then for each
         /// stream beside it, <see cref="NetworkOptionsStreamName"/> then <see cref="WeightsStreamName"/>, its length (long)
-        /// and SHA-256 (32 bytes), so that a damaged stream is detected rather than loaded.
+        /// and SHA-256 (32 bytes), so that a damaged stream is detected rather than loaded; last the SHA-256 of the
+        /// block's values (<see cref="ValuesDigest"/>, new in 0x00010002), so that a damaged Model.key is too: ML.NET keeps
+        /// the strings in a table whose damage silently changes a name (found by a single-byte change of the string table).
         /// </summary>
         protected override void SaveModel(ModelSaveContext ctx)
         {
@@ -84,6 +91,22 @@ namespace Microsoft.ML.MaskRcnn
                 ctx.Writer.Write(digest.Length);
                 ctx.Writer.Write(digest.Hash);
             }
+            ctx.Writer.Write(ValuesDigest(columns, ScoreThreshold, classNames));
+        }
+
+        /// <summary>SHA-256 of the block's values as read back (strings decoded), length-prefixed UTF-8 and little-endian.</summary>
+        private static byte[] ValuesDigest(OutputColumns columns, double threshold, string[] names)
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+            {
+                foreach (string column in new[] { columns.Image, columns.PredictedLabel, columns.Score, columns.PredictedBoundingBoxes, columns.PredictedMasks })
+                    w.Write(column);
+                w.Write(threshold);
+                w.Write(names.Length);
+                foreach (string name in names) w.Write(name);
+            }
+            return SHA256.HashData(buffer.ToArray());
         }
 
         /// <summary>
@@ -104,6 +127,8 @@ namespace Microsoft.ML.MaskRcnn
             for (int i = 0; i < count; i++) names[i] = ctx.LoadNonEmptyString();
             var optionsDigest = new StreamDigest(ctx.Reader.ReadInt64(), ctx.Reader.ReadBytes(32));
             var weightsDigest = new StreamDigest(ctx.Reader.ReadInt64(), ctx.Reader.ReadBytes(32));
+            if (ctx.Header.ModelVerWritten >= FormatVersion && !ctx.Reader.ReadBytes(32).AsSpan().SequenceEqual(ValuesDigest(columns, threshold, names)))
+                throw LoadError(ctx, new FormatException("the model block is damaged: its column names, score threshold or class names differ from those recorded when it was saved"));
 
             byte[] json = ReadStream(ctx, NetworkOptionsStreamName, "the network's options", optionsDigest, stream =>
             {
@@ -116,21 +141,25 @@ namespace Microsoft.ML.MaskRcnn
                 throw LoadError(ctx, new FormatException($"the network has {options.NumClasses} classes (background included) but the model names {count}"));
 
             string device = DeviceSelection.Resolve(env, "cpu", null);
-            var network = new MaskRcnnModel(options);
+            // The network is built only once the weights' digest matches: a damaged model is refused before that cost.
+            var network = ReadStream(ctx, WeightsStreamName, "the weights", weightsDigest, stream =>
+            {
+                var built = new MaskRcnnModel(options);
+                try
+                {
+                    LoadWeights(stream, built);
+                    return built;
+                }
+                catch (Exception e)
+                {
+                    built.Dispose();
+                    if (e is ArgumentException or InvalidDataException or EndOfStreamException or IOException or OverflowException)
+                        throw LoadError(ctx, new FormatException($"the weights ('{StreamPath(ctx, WeightsStreamName)}') do not fit the network: {e.Message}", e));
+                    throw;
+                }
+            });
             try
             {
-                ReadStream(ctx, WeightsStreamName, "the weights", weightsDigest, stream =>
-                {
-                    try
-                    {
-                        LoadWeights(stream, network);
-                    }
-                    catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or IOException or OverflowException)
-                    {
-                        throw LoadError(ctx, new FormatException($"the weights ('{StreamPath(ctx, WeightsStreamName)}') do not fit the network: {e.Message}", e));
-                    }
-                    return true;
-                });
                 network.to(new torch.Device(device));
                 network.eval();
                 var categories = new CategoryMap(names.Select((name, i) => ((long)(i + 1), name)));
@@ -147,11 +176,14 @@ namespace Microsoft.ML.MaskRcnn
         /// <summary>
         /// Checks stream <paramref name="name"/> against the length and SHA-256 recorded in the model block, then reads it
         /// with <paramref name="read"/> from its start. One pass hashes, the next reads: the stream is never held whole.
+        /// ML.NET inflates a whole entry to a temporary file when it is opened, so the entry's sizes are checked first
+        /// (<see cref="CheckEntrySize"/>): a zip bomb is refused before a byte is inflated.
         /// </summary>
         private static T ReadStream<T>(ModelLoadContext ctx, string name, string what, StreamDigest recorded, Func<Stream, T> read)
         {
             if (recorded.Length < 0 || recorded.Hash.Length != 32)
                 throw LoadError(ctx, new FormatException($"the recorded size of {what} ({recorded.Length} bytes) is invalid"));
+            CheckEntrySize(ctx, name, what, recorded.Length);
             T result = default!;
             if (!ctx.TryLoadBinaryStream(name, reader =>
                 {
@@ -174,6 +206,35 @@ namespace Microsoft.ML.MaskRcnn
                 throw LoadError(ctx, new FormatException($"the stream '{StreamPath(ctx, name)}' ({what}) is missing"));
             return result;
         }
+
+        /// <summary>
+        /// How much larger than its compressed size a stream may inflate. Weights (random-looking floats) and options JSON
+        /// compress by less than 10x; deflate can reach about 1000x on repeated bytes, which is what a zip bomb is made of.
+        /// </summary>
+        private const long MaxInflationRatio = 64;
+
+        /// <summary>
+        /// Refuses, before ML.NET inflates it, a zip entry that declares another length than <paramref name="recorded"/>
+        /// (System.IO.Compression inflates no more than an entry declares, so the declared length bounds the work) or that
+        /// would inflate to more than <see cref="MaxInflationRatio"/> times its compressed size plus a megabyte. The entry
+        /// is read from ML.NET's open archive (its repository reader keeps the entries in a private field); when that is
+        /// not found the check is skipped and the digest still refuses a changed stream, after inflating it.
+        /// </summary>
+        private static void CheckEntrySize(ModelLoadContext ctx, string name, string what, long recorded)
+        {
+            if (ctx.Repository is null || RepositoryEntries?.GetValue(ctx.Repository) is not IDictionary<string, ZipArchiveEntry> entries) return;
+            string path = StreamPath(ctx, name);
+            var entry = entries.Values.FirstOrDefault(e => e.FullName.Replace('\\', '/') == path);
+            if (entry is null) return;
+            if (entry.Length != recorded)
+                throw LoadError(ctx, new FormatException(
+                    $"the stream '{path}' ({what}) is damaged: its zip entry declares {entry.Length} bytes, {recorded} were recorded when it was saved; it is not inflated"));
+            if (entry.Length > MaxInflationRatio * entry.CompressedLength + (1 << 20))
+                throw LoadError(ctx, new FormatException(
+                    $"the stream '{path}' ({what}) would inflate {entry.CompressedLength} bytes to {entry.Length}, more than {MaxInflationRatio} times: a zip bomb, not inflated"));
+        }
+
+        private static readonly FieldInfo? RepositoryEntries = typeof(RepositoryReader).GetField("_entries", BindingFlags.NonPublic | BindingFlags.Instance);
 
         /// <summary>Loads the state dict in <paramref name="stream"/> (seekable, at its start) into <paramref name="network"/>.</summary>
         private static void LoadWeights(Stream stream, MaskRcnnModel network)

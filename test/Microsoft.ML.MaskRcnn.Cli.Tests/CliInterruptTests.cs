@@ -33,10 +33,14 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
             string temp = Path.Combine(root, "tmp"), checkpoints = Path.Combine(root, "checkpoints"), model = Path.Combine(root, "model.zip");
             Directory.CreateDirectory(temp);
 
-            var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "maskrcnn"))
+            // Through env --default-signal: a test host started in the background of a non-interactive shell has SIGINT
+            // ignored, and a child inherits that (the .NET runtime then leaves it ignored), so the signal would never land.
+            var start = new ProcessStartInfo("env")
             {
                 RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root,
             };
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "maskrcnn"));
             foreach (var arg in Training.Concat(new[] { "--checkpoints", checkpoints, "--model", model })) start.ArgumentList.Add(arg);
             // Everything the run puts in the temporary folder must be gone when it ends.
             start.Environment["TMPDIR"] = temp;

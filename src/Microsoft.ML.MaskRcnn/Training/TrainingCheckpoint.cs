@@ -16,8 +16,8 @@ namespace Microsoft.ML.MaskRcnn.Training
     /// <summary>
     /// Everything needed to continue training exactly: weights (model.dat, TorchSharp's .dat format), SGD state
     /// (optimizer.bin), the random generators' states, the position in the schedule, the options and the categories
-    /// (trainer.json). Written as one zip to a temporary file that then replaces the previous checkpoint by a rename,
-    /// so a crash during a save leaves the previous checkpoint readable.
+    /// (trainer.json). Written as one zip through <see cref="AtomicFile"/>, so a process killed during a save leaves the
+    /// previous checkpoint readable.
     /// </summary>
     public sealed class TrainingCheckpoint
     {
@@ -40,22 +40,15 @@ namespace Microsoft.ML.MaskRcnn.Training
 
         internal static void Save(string path, TrainingCheckpoint state, MaskRcnnModel model, SGD optimizer)
         {
-            string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-            Directory.CreateDirectory(directory);
-            string temporary = path + ".tmp";
-            using (var file = File.Create(temporary))
+            AtomicFile.Write(path, file =>
             {
-                using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    Write(zip, "model.dat", s => { using var w = new BinaryWriter(s); model.save(w); });
-                    Write(zip, "optimizer.bin", s => { using var w = new BinaryWriter(s); optimizer.save_state_dict(w); });
-                    Write(zip, "rng_model.bin", s => WriteTensorBytes(s, model.GetRandomState()));
-                    Write(zip, "rng_torch.bin", s => WriteTensorBytes(s, torch.random.get_rng_state()));
-                    Write(zip, "trainer.json", s => JsonSerializer.Serialize(s, Describe(state), Json));
-                }
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, path, overwrite: true);
+                using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+                Write(zip, "model.dat", s => { using var w = new BinaryWriter(s); model.save(w); });
+                Write(zip, "optimizer.bin", s => { using var w = new BinaryWriter(s); optimizer.save_state_dict(w); });
+                Write(zip, "rng_model.bin", s => WriteTensorBytes(s, model.GetRandomState()));
+                Write(zip, "rng_torch.bin", s => WriteTensorBytes(s, torch.random.get_rng_state()));
+                Write(zip, "trainer.json", s => JsonSerializer.Serialize(s, Describe(state), Json));
+            });
         }
 
         /// <summary>Reads the description of a checkpoint (not the weights).</summary>

@@ -8,6 +8,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Data;
+using Microsoft.ML.MaskRcnn.TestUtilities;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Microsoft.ML.MaskRcnn.Tests.MLNet
@@ -127,8 +128,8 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
 
             var (signature, written, readable, loader, block, strings) = ParseModelKey(entries[Dir + "Model.key"]);
             Assert.AreEqual("MASKRCNN", signature);
-            Assert.AreEqual(0x00010001u, written);
-            Assert.AreEqual(0x00010001u, readable);
+            Assert.AreEqual(0x00010002u, written);
+            Assert.AreEqual(0x00010001u, readable, "readers of 0x00010001 read it (they ignore the values' digest)");
             Assert.AreEqual("MaskRcnnTransformer", loader);
             using var reader = new BinaryReader(new MemoryStream(block));
             var columns = Enumerable.Range(0, 5).Select(_ => strings[reader.ReadInt32()]).ToArray();
@@ -141,6 +142,16 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
                 Assert.AreEqual((long)entries[Dir + stream].Length, reader.ReadInt64(), stream + " length");
                 CollectionAssert.AreEqual(SHA256.HashData(entries[Dir + stream]), reader.ReadBytes(32), stream + " SHA-256");
             }
+            // The values' digest: the strings length-prefixed UTF-8, the threshold and K little-endian.
+            var values = new MemoryStream();
+            using (var w = new BinaryWriter(values, Encoding.UTF8, leaveOpen: true))
+            {
+                foreach (string column in columns) w.Write(column);
+                w.Write(0.25);
+                w.Write(count);
+                foreach (string name in ClassNames) w.Write(name);
+            }
+            CollectionAssert.AreEqual(SHA256.HashData(values.ToArray()), reader.ReadBytes(32), "values SHA-256");
             Assert.AreEqual(block.Length, reader.BaseStream.Position, "nothing else in the block");
 
             using var json = JsonDocument.Parse(entries[Dir + "MaskRcnnOptions.json"]);
@@ -234,6 +245,28 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
         }
 
         [TestMethod]
+        [DataRow(new[] { "\"FpnChannels\": 32", "\"FpnChannels\": 1000000" }, "MaskRcnnOptions.FpnChannels: must be from 1 to 4096, got 1000000")]
+        [DataRow(new[] { "\"FpnChannels\": 32", "\"FpnChannels\": 4096", "\"RepresentationSize\": 32", "\"RepresentationSize\": 16384" },
+                 "the box head's first layer would hold 3288334336 weights")]
+        [DataRow(new[] { "\"MaxSize\": 96", "\"MaxSize\": 1000000" }, "MaskRcnnOptions.MaxSize: must be at least MinSize (64) and at most 16384")]
+        public void OptionsThatWouldBuildAHugeNetworkAreRefusedBeforeItIsBuilt(string[] replacements, string message)
+        {
+            var entries = Entries(zip);
+            string json = Encoding.UTF8.GetString(entries[Dir + "MaskRcnnOptions.json"]);
+            for (int i = 0; i < replacements.Length; i += 2)
+            {
+                Assert.IsTrue(json.Contains(replacements[i]), json);
+                json = json.Replace(replacements[i], replacements[i + 1]);
+            }
+            ReplaceStream(entries, "MaskRcnnOptions.json", Encoding.UTF8.GetBytes(json));
+            byte[] hostileZip = Zip(entries);
+            FormatException? ex = null;
+            long rise = PeakMemory.RiseDuring(() => ex = LoadFails(hostileZip));
+            StringAssert.Contains(ex!.Message, message);
+            Assert.IsTrue(rise < 64L << 20, $"peak memory rose by {rise >> 20} MB");
+        }
+
+        [TestMethod]
         public void AModelOfANewerFormatVersionIsRefusedAsTooNew()
         {
             var entries = Entries(zip);
@@ -248,7 +281,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
             // Written by a newer version that older readers can still read: loads.
             entries = Entries(zip);
             key = entries[Dir + "Model.key"];
-            BinaryPrimitives.WriteUInt32LittleEndian(key.AsSpan(0x48), 0x00010002);
+            BinaryPrimitives.WriteUInt32LittleEndian(key.AsSpan(0x48), 0x00010003);
             var loaded = new MLContext().Model.Load(new MemoryStream(Zip(entries)), out _);
             (loaded as IDisposable)?.Dispose();
         }
@@ -262,8 +295,30 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
             // The class count (after five string ids and the threshold) becomes 0.
             BinaryPrimitives.WriteInt32LittleEndian(key.AsSpan((int)fpModel + 5 * 4 + 8), 0);
             var ex = LoadFails(Zip(entries));
-            StringAssert.Contains(ex.Message, "the class count 0 is not in [1, 1000000]");
+            StringAssert.Contains(ex.Message, "the class count 0 is not in [1, 100000]");
             StringAssert.Contains(ex.Message, Dir + "Model.key");
+        }
+
+        [TestMethod]
+        public void AChangedStringOfTheModelBlockIsRefusedNotLoadedUnderAnotherName()
+        {
+            // Found by the single-byte change campaign (docs/reliability.md): ML.NET keeps the block's strings in a table of
+            // end offsets; one changed offset moved two characters from one column name to the next and the model loaded.
+            var entries = Entries(zip);
+            var key = entries[Dir + "Model.key"];
+            int table = (int)BinaryPrimitives.ReadInt64LittleEndian(key.AsSpan(0x20));
+            long end = BinaryPrimitives.ReadInt64LittleEndian(key.AsSpan(table));
+            BinaryPrimitives.WriteInt64LittleEndian(key.AsSpan(table), end + 2);
+            var ex = LoadFails(Zip(entries));
+            StringAssert.Contains(ex.Message, "the model block is damaged");
+            StringAssert.Contains(ex.Message, Dir + "Model.key");
+
+            // A class name's character changed in place.
+            entries = Entries(zip);
+            key = entries[Dir + "Model.key"];
+            int at = IndexOf(key, Encoding.Unicode.GetBytes(ClassNames[0]));
+            key[at] ^= 0x01;
+            StringAssert.Contains(LoadFails(Zip(entries)).Message, "the model block is damaged");
         }
 
         [TestMethod]
@@ -280,6 +335,87 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
             damaged[header + 600] ^= 0xFF;
             var ex = LoadFails(damaged);
             StringAssert.Contains(ex.Message, "TSModel");
+        }
+
+        /// <summary>
+        /// The saved zip with its weights entry replaced by a deflate bomb: <paramref name="inflated"/> zero bytes in about a
+        /// thousandth of the space. With <paramref name="declareRecordedLength"/> its headers lie, declaring the length that
+        /// Model.key recorded; otherwise they declare the truth.
+        /// </summary>
+        private static byte[] WithWeightsBomb(long inflated, bool declareRecordedLength, byte[]? modelKey = null)
+        {
+            var entries = Entries(zip);
+            if (modelKey is not null) entries[Dir + "Model.key"] = modelKey;
+            using var stream = new MemoryStream();
+            using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+                foreach (var (name, bytes) in entries)
+                {
+                    using var s = archive.CreateEntry(name, CompressionLevel.Fastest).Open();
+                    if (name != Dir + "TSModel") { s.Write(bytes); continue; }
+                    var zeros = new byte[1 << 20];
+                    for (long done = 0; done < inflated; done += zeros.Length) s.Write(zeros, 0, (int)Math.Min(zeros.Length, inflated - done));
+                }
+            byte[] bomb = stream.ToArray();
+            if (declareRecordedLength)
+            {
+                // Uncompressed-size fields: offset 22 of the local header, 24 of the central directory's record.
+                byte[] name = Encoding.ASCII.GetBytes(Dir + "TSModel");
+                uint recorded = (uint)entries[Dir + "TSModel"].Length;
+                for (int at = 46; (at = IndexOf(bomb, name, at)) >= 0; at += name.Length)
+                {
+                    if (bomb.AsSpan(at - 30, 4).SequenceEqual("PK\x03\x04"u8)) BinaryPrimitives.WriteUInt32LittleEndian(bomb.AsSpan(at - 30 + 22), recorded);
+                    else if (bomb.AsSpan(at - 46, 4).SequenceEqual("PK\x01\x02"u8)) BinaryPrimitives.WriteUInt32LittleEndian(bomb.AsSpan(at - 46 + 24), recorded);
+                }
+            }
+            return bomb;
+        }
+
+        [TestMethod]
+        public void AZipBombInPlaceOfTheWeightsIsRefusedBeforeItIsInflated()
+        {
+            const long inflated = 1L << 30;
+            byte[] bomb = WithWeightsBomb(inflated, declareRecordedLength: false);
+            Assert.IsTrue(bomb.Length < zip.Length + (4 << 20), $"the bomb takes {bomb.Length} bytes");
+            FormatException? ex = null;
+            long rise = PeakMemory.RiseDuring(() => ex = LoadFails(bomb));
+            StringAssert.Contains(ex!.Message, $"'{Dir}TSModel'");
+            StringAssert.Contains(ex.Message, $"declares {inflated} bytes");
+            StringAssert.Contains(ex.Message, "not inflated");
+            Assert.IsTrue(rise < 64L << 20, $"peak memory rose by {rise >> 20} MB");
+
+        }
+
+        [TestMethod]
+        public void AZipBombRecordedAsItsWriterWouldIsRefusedByItsInflationRatio()
+        {
+            // Model.key records the bomb's length (its digest then matters no more: the entry is never inflated).
+            const long inflated = 1L << 30;
+            var key = Entries(zip)[Dir + "Model.key"];
+            int at = (int)BinaryPrimitives.ReadInt64LittleEndian(key.AsSpan(0x10)) + 5 * 4 + 8 + 4 + 4 * ClassNames.Length + 40;
+            BinaryPrimitives.WriteInt64LittleEndian(key.AsSpan(at), inflated);
+            byte[] bomb = WithWeightsBomb(inflated, declareRecordedLength: false, modelKey: key);
+            FormatException? ex = null;
+            long rise = PeakMemory.RiseDuring(() => ex = LoadFails(bomb));
+            StringAssert.Contains(ex!.Message, $"to {inflated}, more than 64 times: a zip bomb, not inflated");
+            Assert.IsTrue(rise < 64L << 20, $"peak memory rose by {rise >> 20} MB");
+        }
+
+        [TestMethod]
+        public void AZipBombWhoseHeadersLieIsInflatedOnlyAsFarAsTheyDeclare()
+        {
+            byte[] bomb = WithWeightsBomb(1L << 30, declareRecordedLength: true);
+            FormatException? ex = null;
+            long rise = PeakMemory.RiseDuring(() => ex = LoadFails(bomb));
+            StringAssert.Contains(ex!.Message, $"the stream '{Dir}TSModel' (the weights) is damaged");
+            StringAssert.Contains(ex.Message, "SHA-256 differs");
+            Assert.IsTrue(rise < 64L << 20, $"peak memory rose by {rise >> 20} MB");
+        }
+
+        private static int IndexOf(byte[] haystack, byte[] needle, int start)
+        {
+            for (int i = start; i + needle.Length <= haystack.Length; i++)
+                if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle)) return i;
+            return -1;
         }
 
         private static int IndexOf(byte[] haystack, byte[] needle)

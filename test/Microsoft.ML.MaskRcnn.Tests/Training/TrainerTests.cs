@@ -59,7 +59,7 @@ namespace Microsoft.ML.MaskRcnn.Tests.Training
             using (var result = new MaskRcnnTrainer(TrainingTestData.TinyOptions(2, folder)).Train(Data()).Model) { }
             string checkpoint = Path.Combine(folder, MaskRcnnTrainer.CheckpointFileName);
             // A save that died half-way leaves only its temporary file behind.
-            File.WriteAllBytes(checkpoint + ".tmp", new byte[] { 0x50, 0x4B, 0x03, 0x04, 1, 2, 3 });
+            File.WriteAllBytes(checkpoint + AtomicFile.TemporarySuffix, new byte[] { 0x50, 0x4B, 0x03, 0x04, 1, 2, 3 });
             Assert.AreEqual(2, TrainingCheckpoint.Read(checkpoint).Step);
             using var resumed = new MaskRcnnTrainer(TrainingTestData.TinyOptions(2, folder)).Resume(checkpoint, Data()).Model;
 
