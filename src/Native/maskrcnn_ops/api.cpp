@@ -9,6 +9,7 @@
 //   - Every entry point runs inside native_guard and returns a status (MRO_OK, or MRO_INVALID_ARGUMENT or MRO_ERROR
 //     with the message in mro_last_error(), thread-local); the NMS functions return the kept count (>= 0) or a
 //     negative status. An MRO_INVALID_ARGUMENT message starts with the operator and names the argument at fault.
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -37,8 +38,11 @@ int32_t guarded(Body&& body) noexcept {
   return rc == 0 ? MRO_OK : status;
 }
 
-void require(const void* pointer, int64_t count, const char* op, const char* name) {
-  if (pointer == nullptr && count > 0) throw std::invalid_argument(std::string(op) + ": " + name + " is a null pointer");
+// A buffer of `sizes` elements (all >= 0, product checked to fit when non-zero) must not be null unless it is empty.
+void require(const void* pointer, std::initializer_list<int64_t> sizes, const char* op, const char* name) {
+  bool empty = false;
+  for (int64_t s : sizes) empty = empty || s == 0;
+  if (pointer == nullptr && !empty) throw std::invalid_argument(std::string(op) + ": " + name + " is a null pointer");
 }
 
 template <typename T>
@@ -48,9 +52,10 @@ int32_t roi_align_forward(const T* input, int64_t n, int64_t c, int64_t h, int64
   return guarded([&] {
     const mro::MapShape shape{n, c, h, w};
     const mro::RoIAlignParams p{spatial_scale, pooled_height, pooled_width, sampling_ratio, aligned};
-    require(input, n * c * h * w, "roi_align", "input");
-    require(rois, k, "roi_align", "boxes");
-    require(output, k * c, "roi_align", "output");
+    mro::check_roi_align_sizes(shape, k, p);  // first: the sizes below must not overflow
+    require(input, {n, c, h, w}, "roi_align", "input");
+    require(rois, {k}, "roi_align", "boxes");
+    require(output, {k, c, pooled_height, pooled_width}, "roi_align", "output");
     mro::roi_align_forward(input, shape, rois, k, p, output, num_threads);
   });
 }
@@ -62,9 +67,10 @@ int32_t roi_align_backward(const T* grad_output, const T* rois, int64_t k, doubl
   return guarded([&] {
     const mro::MapShape shape{n, c, h, w};
     const mro::RoIAlignParams p{spatial_scale, pooled_height, pooled_width, sampling_ratio, aligned};
-    require(grad_output, k * c, "roi_align_backward", "grad_output");
-    require(rois, k, "roi_align_backward", "boxes");
-    require(grad_input, n * c * h * w, "roi_align_backward", "grad_input");
+    mro::check_roi_align_sizes(shape, k, p);  // first: the sizes below must not overflow
+    require(grad_output, {k, c, pooled_height, pooled_width}, "roi_align_backward", "grad_output");
+    require(rois, {k}, "roi_align_backward", "boxes");
+    require(grad_input, {n, c, h, w}, "roi_align_backward", "grad_input");
     mro::roi_align_backward(grad_output, rois, k, p, shape, grad_input, num_threads);
   });
 }
@@ -74,9 +80,9 @@ int64_t nms(const T* boxes, const T* scores, int64_t n, double iou_threshold, in
   int64_t kept = 0;
   const int32_t status = guarded([&] {
     if (n < 0) throw std::invalid_argument("nms: boxes: the number of boxes must not be negative");
-    require(boxes, n, "nms", "boxes");
-    require(scores, n, "nms", "scores");
-    require(keep, n, "nms", "keep");
+    require(boxes, {n}, "nms", "boxes");
+    require(scores, {n}, "nms", "scores");
+    require(keep, {n}, "nms", "keep");
     kept = mro::nms(boxes, scores, n, iou_threshold, keep, num_threads);
   });
   return status == MRO_OK ? kept : status;
@@ -88,10 +94,10 @@ int64_t batched_nms(const T* boxes, const T* scores, const int64_t* idxs, int64_
   int64_t kept = 0;
   const int32_t status = guarded([&] {
     if (n < 0) throw std::invalid_argument("batched_nms: boxes: the number of boxes must not be negative");
-    require(boxes, n, "batched_nms", "boxes");
-    require(scores, n, "batched_nms", "scores");
-    require(idxs, n, "batched_nms", "idxs");
-    require(keep, n, "batched_nms", "keep");
+    require(boxes, {n}, "batched_nms", "boxes");
+    require(scores, {n}, "batched_nms", "scores");
+    require(idxs, {n}, "batched_nms", "idxs");
+    require(keep, {n}, "batched_nms", "keep");
     kept = mro::batched_nms(boxes, scores, idxs, n, iou_threshold, keep, num_threads);
   });
   return status == MRO_OK ? kept : status;

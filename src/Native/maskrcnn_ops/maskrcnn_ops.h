@@ -39,8 +39,18 @@ struct MapShape {
   int64_t n, c, h, w;
 };
 
-// Throws std::invalid_argument naming the argument when the sizes or parameters are unusable, or when a box's batch
-// index (rois[:, 0]) is not in [0, N): such a box would read or write outside the feature maps.
+// Work limits of one RoIAlign call, far above any real use (a box inside a map samples about one point per pixel):
+// a box with huge coordinates or a huge sampling_ratio would otherwise run for hours or exhaust memory.
+constexpr double kMaxAxisSamples = 1 << 22;          // pooled size x grid, per box and axis (the sample tables)
+constexpr double kMaxSamples = 4294967296.0;         // 2^32: the sum over boxes of PH x PW x grid_h x grid_w
+
+// Throws std::invalid_argument naming the argument when a size is negative, pooled sizes are not positive,
+// spatial_scale is not positive and finite, or N*C*H*W, K*C*PH*PW or K*5 does not fit in int64. Reads no buffer: the
+// C ABI calls it before it sizes the buffers it checks for null.
+void check_roi_align_sizes(const MapShape& shape, int64_t k, const RoIAlignParams& p);
+
+// check_roi_align_sizes, then throws std::invalid_argument when a box's batch index (rois[:, 0]) is not in [0, N) (such
+// a box would read or write outside the feature maps) or when the call exceeds kMaxAxisSamples or kMaxSamples.
 template <typename T>
 void check_roi_align_arguments(const MapShape& shape, const T* rois, int64_t k, const RoIAlignParams& p);
 

@@ -34,7 +34,9 @@ struct Roi {
 
 template <typename T>
 inline int64_t grid_size(T roi_extent, int64_t pooled, int64_t sampling_ratio) {
-  if (sampling_ratio > 0) return sampling_ratio;
+  // A grid above 2^30 exceeds kMaxAxisSamples and is refused; the clamp keeps grid_h * grid_w representable for the
+  // check that refuses it (an int64 sampling_ratio squared overflows).
+  if (sampling_ratio > 0) return std::min<int64_t>(sampling_ratio, int64_t{1} << 30);
   const T g = std::ceil(roi_extent / static_cast<T>(pooled));
   // NaN or empty RoIs sample nothing (and produce zeros), as torchvision's loops do.
   return g > 0 ? static_cast<int64_t>(std::min<T>(g, static_cast<T>(1 << 20))) : 0;
