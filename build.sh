@@ -6,6 +6,8 @@
 #   ./build.sh main       ... then run the main job (see README.md)
 #   ./build.sh bench S    ... then run benchmark suite S (binding, ...)
 #   ./build.sh native     only (re)build the native libraries (used by dotnet build itself)
+#   ./build.sh fuzz T M   fuzz target T for M minutes: native-<harness> are the C ABIs under libFuzzer
+#                         (test/Fuzz/fuzz-native.sh), the others the managed parsers under AFL++ (test/Fuzz/fuzz-managed.sh)
 #
 # Idempotent: a second run with nothing changed only checks and finishes in seconds.
 set -euo pipefail
@@ -20,7 +22,8 @@ CONFIGURATION="${CONFIGURATION:-Release}"
 # fonts-dejavu-core: the typeface of the overlay labels and the training report (fontconfig finds it).
 BUILD_PACKAGES=(libpng-dev libjpeg62-turbo-dev cmake g++ make fonts-dejavu-core)
 # OpenBLAS so that the reference's BLAS is fast (without it Debian's torch runs on the unoptimised reference BLAS).
-REFERENCE_PACKAGES=(python3-torch python3-torchvision libopenblas0-pthread)
+# clang with libFuzzer and the sanitizer runtimes: the native fuzz harnesses, whose saved corpora a test replays.
+REFERENCE_PACKAGES=(python3-torch python3-torchvision libopenblas0-pthread clang libclang-rt-14-dev libfuzzer-14-dev)
 
 log() { printf '[build] %s\n' "$*" >&2; }
 
@@ -71,6 +74,16 @@ build_native() {
   cmake --build "$NATIVE_BUILD" >/dev/null
 }
 
+# The libFuzzer harnesses of the native C ABIs (test/Fuzz/Native), for NativeFuzzCorpusReplayTests.
+build_native_fuzzers() {
+  if ! command -v clang++ >/dev/null 2>&1; then
+    log "clang is not installed: skipping the native fuzz harnesses (their replay test reports inconclusive)"
+    return 0
+  fi
+  log "Building the native fuzz harnesses"
+  "$ROOT/test/Fuzz/fuzz-native.sh" build
+}
+
 build_dotnet() {
   log "Building the .NET solution ($CONFIGURATION)"
   dotnet build "$ROOT/Microsoft.ML.MaskRcnn.sln" -c "$CONFIGURATION" -p:SkipNativeBuild=true -nologo -v quiet -clp:ErrorsOnly
@@ -107,6 +120,7 @@ case "$command" in
     if [ "$command" = test ] || [ "$command" = bench ]; then install_packages "${REFERENCE_PACKAGES[@]}"; fi
     check_dotnet
     build_native
+    if [ "$command" = test ]; then build_native_fuzzers; fi
     build_dotnet
     case "$command" in
       test) run_tests ;;
@@ -114,8 +128,28 @@ case "$command" in
       bench) dotnet run -c Release --project "$ROOT/test/Microsoft.ML.MaskRcnn.Benchmarks" -p:SkipNativeBuild=true -- "${@:2}" ;;
     esac
     ;;
+  fuzz)
+    target="${2:-}"
+    case "$target" in
+      "")
+        echo "usage: $0 fuzz TARGET MINUTES (native-<harness>: test/Fuzz/fuzz-native.sh; others: test/Fuzz/fuzz-managed.sh)" >&2
+        exit 2
+        ;;
+      native-*)
+        install_packages clang libclang-rt-14-dev libfuzzer-14-dev
+        exec "$ROOT/test/Fuzz/fuzz-native.sh" "${target#native-}" "${@:3}"
+        ;;
+      *)
+        # AFL++ drives the managed harnesses; Debian's python3-torch writes the checkpoint target's seeds.
+        install_packages afl++ "${REFERENCE_PACKAGES[@]}"
+        check_dotnet
+        build_native
+        exec "$ROOT/test/Fuzz/fuzz-managed.sh" "${@:2}"
+        ;;
+    esac
+    ;;
   *)
-    echo "usage: $0 [build|test|main|bench SUITE|native]" >&2
+    echo "usage: $0 [build|test|main|bench SUITE|native|fuzz TARGET MINUTES]" >&2
     exit 2
     ;;
 esac

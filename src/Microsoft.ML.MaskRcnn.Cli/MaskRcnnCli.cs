@@ -112,7 +112,16 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 root.Parse(new[] { "--help" }).Invoke(new InvocationConfiguration { Output = stderr, Error = stderr });
                 return UsageError;
             }
-            var result = root.Parse(args);
+            ParseResult result;
+            try
+            {
+                result = Parse(root, args);
+            }
+            catch (UsageException e)
+            {
+                stderr.WriteLine($"maskrcnn: {e.Message} (see 'maskrcnn --help')");
+                return UsageError;
+            }
             var chosen = commands.TryGetValue(result.CommandResult.Command, out var found) ? found : default;
             string name = chosen.Command is null ? "maskrcnn" : "maskrcnn " + chosen.Command.Name;
             if (result.Errors.Count > 0)
@@ -156,6 +165,25 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 console.Error.WriteLine($"{name}: error: {message}");
                 if (console.Verbose) console.Error.WriteLine(e.ToString());
                 return Failure;
+            }
+        }
+
+        /// <summary>
+        /// Parses <paramref name="args"/> with the command tree. An argument "@file" names a response file, which
+        /// System.CommandLine reads while parsing; its I/O errors (a folder, an unreadable file) would escape as they are,
+        /// so they become a <see cref="UsageException"/> naming the argument (a fuzz finding: "@." threw
+        /// UnauthorizedAccessException out of the tool).
+        /// </summary>
+        internal static ParseResult Parse(SystemCommand root, string[] args)
+        {
+            try
+            {
+                return root.Parse(args);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                string? file = args.FirstOrDefault(a => a.StartsWith('@'));
+                throw new UsageException($"cannot read the response file '{file?.Substring(1)}' ({file}): {e.Message}");
             }
         }
 

@@ -58,6 +58,14 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
         }
 
         [TestMethod]
+        public void AnUnreadableResponseFileIsAUsageErrorNamingIt()
+        {
+            // Fuzz finding (cli-args, 2026-12-04): "@." made System.CommandLine read a folder as a response file, and its
+            // UnauthorizedAccessException left the tool with a stack trace.
+            AssertFails(CliRun.Of("train", "@" + root), 2, "cannot read the response file", root);
+        }
+
+        [TestMethod]
         public void AMissingFileIsAUsageErrorNamingTheFile()
         {
             string missingZip = Path.Combine(root, "missing.zip");

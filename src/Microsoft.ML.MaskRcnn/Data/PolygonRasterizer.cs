@@ -28,39 +28,22 @@ namespace Microsoft.ML.MaskRcnn.Data
             long pixels = (long)height * width;
             if (k == 0 || pixels == 0) return RleMask.Empty(height, width);
 
-            // Vertices on the fine grid, the first repeated at the end to close the polygon.
-            var fx = new int[k + 1];
-            var fy = new int[k + 1];
+            // Vertices on the fine grid, the first repeated at the end to close the polygon. Beyond +-2^50 a vertex is as
+            // good as infinitely far (pycocotools' int arithmetic overflows long before).
+            var fx = new long[k + 1];
+            var fy = new long[k + 1];
             for (int j = 0; j < k; j++)
             {
-                fx[j] = (int)(Scale * xy[2 * j] + 0.5);
-                fy[j] = (int)(Scale * xy[2 * j + 1] + 0.5);
+                double x = xy[2 * j], y = xy[2 * j + 1];
+                if (!double.IsFinite(x) || !double.IsFinite(y)) throw new ArgumentException($"Vertex {j} of a polygon is not finite ({x}, {y}).", nameof(xy));
+                fx[j] = (long)Math.Clamp(Scale * x + 0.5, -FineLimit, FineLimit);
+                fy[j] = (long)Math.Clamp(Scale * y + 0.5, -FineLimit, FineLimit);
             }
             fx[k] = fx[0];
             fy[k] = fy[0];
 
             var toggles = new List<long>();
-            bool havePrevious = false;
-            int previousU = 0, previousV = 0;
-            void Visit(int u, int v)
-            {
-                if (havePrevious && u != previousU)
-                {
-                    long column = FloorDiv(Math.Min(u, previousU) - 2, Scale);
-                    bool atCentre = Math.Min(u, previousU) - 2 - column * Scale == 0;
-                    if (atCentre && column >= 0 && column <= width - 1)
-                    {
-                        long row = CeilDiv(Math.Min(v, previousV) - 2, Scale);
-                        row = Math.Clamp(row, 0, height);
-                        toggles.Add(column * height + row);
-                    }
-                }
-                previousU = u;
-                previousV = v;
-                havePrevious = true;
-            }
-
-            for (int j = 0; j < k; j++) WalkEdge(fx[j], fy[j], fx[j + 1], fy[j + 1], Visit);
+            for (int j = 0; j < k; j++) AddEdgeToggles(fx[j], fy[j], fx[j + 1], fy[j + 1], height, width, toggles);
 
             toggles.Sort();
             // Runs between the positions where an odd number of toggles fall; the last run ends at the mask's end.
@@ -100,38 +83,60 @@ namespace Microsoft.ML.MaskRcnn.Data
             return Rasterize(new[] { x0, y0, x0, y1, x1, y1, x1, y0 }, height, width);
         }
 
-        // Walks from (xs, ys) to (xe, ye) one fine step at a time along the major axis, in that direction, visiting
-        // every point including both ends; the minor coordinate is interpolated from the lower end and rounded half up.
-        private static void WalkEdge(int xs, int ys, int xe, int ye, Action<int, int> visit)
+        private const double FineLimit = 1L << 50;
+
+        /// <summary>
+        /// The toggles of one edge from (xs, ys) to (xe, ye) on the fine grid. pycocotools walks the edge a fine step at a
+        /// time along its major axis (the minor coordinate interpolated from the lower end, rounded by adding 0.5 and
+        /// truncating) and toggles a pixel wherever two consecutive points straddle a column centre u = 5c + 2. Only the
+        /// steps at the image's column centres matter, so they are computed directly: the work is one step per column
+        /// (with a binary search on steep edges), not one per fine step, and a hostile vertex far away costs nothing more.
+        /// </summary>
+        private static void AddEdgeToggles(long xs, long ys, long xe, long ye, int height, int width, List<long> toggles)
         {
-            int dx = Math.Abs(xe - xs), dy = Math.Abs(ye - ys);
-            if (dx == 0 && dy == 0)
-            {
-                visit(xs, ys);
-                return;
-            }
+            long dx = Math.Abs(xe - xs), dy = Math.Abs(ye - ys);
+            if (dx == 0) return;  // the column never changes: no toggle
+            void Add(long column, long minorMin) =>
+                toggles.Add(column * height + Math.Clamp(CeilDiv(minorMin - 2, Scale), 0, height));
             if (dx >= dy)
             {
-                // Interpolate from the left end so that both directions round identically.
+                // One step per column: the points at u and u + 1 are t = u - lx and t + 1 along the edge.
                 bool reversed = xs > xe;
-                int lx = reversed ? xe : xs, ly = reversed ? ye : ys, ry = reversed ? ys : ye;
+                long lx = reversed ? xe : xs, ly = reversed ? ye : ys, ry = reversed ? ys : ye;
                 double slope = (double)(ry - ly) / dx;
-                for (int d = 0; d <= dx; d++)
+                long first = Math.Max(0, CeilDiv(lx - 2, Scale)), last = Math.Min(width - 1, FloorDiv(lx + dx - 1 - 2, Scale));
+                for (long c = first; c <= last; c++)
                 {
-                    int t = reversed ? dx - d : d;
-                    visit(lx + t, (int)(ly + slope * t + 0.5));
+                    long t = Scale * c + 2 - lx;
+                    long a = (long)(ly + slope * t + 0.5), b = (long)(ly + slope * (t + 1) + 0.5);
+                    Add(c, Math.Min(a, b));
                 }
+                return;
             }
-            else
+            // Steep: the column u(t) moves by at most one per step and monotonically, so it passes from one column centre
+            // to the next fine column exactly once; a binary search finds the step.
+            bool up = ys > ye;
+            long ty = up ? ye : ys, tx = up ? xe : xs, bx = up ? xs : xe;
+            double steepSlope = (double)(bx - tx) / dy;
+            long U(long t) => (long)(tx + steepSlope * t + 0.5);
+            long u0 = U(0), u1 = U(dy);
+            bool rising = u1 > u0;
+            long low = Math.Min(u0, u1), high = Math.Max(u0, u1);
+            long firstColumn = Math.Max(0, CeilDiv(low - 2, Scale)), lastColumn = Math.Min(width - 1, FloorDiv(high - 1 - 2, Scale));
+            for (long c = firstColumn; c <= lastColumn; c++)
             {
-                bool reversed = ys > ye;
-                int ty = reversed ? ye : ys, tx = reversed ? xe : xs, bx = reversed ? xs : xe;
-                double slope = (double)(bx - tx) / dy;
-                for (int d = 0; d <= dy; d++)
+                long centre = Scale * c + 2;
+                // The first step past the pair (centre, centre + 1) in the direction the column moves.
+                long lo = 0, hi = dy;
+                while (lo < hi)
                 {
-                    int t = reversed ? dy - d : d;
-                    visit((int)(tx + slope * t + 0.5), ty + t);
+                    long mid = lo + (hi - lo) / 2;
+                    if (rising ? U(mid) >= centre + 1 : U(mid) <= centre) hi = mid;
+                    else lo = mid + 1;
                 }
+                if (lo == 0) continue;
+                long before = U(lo - 1), after = U(lo);
+                if (rising ? before == centre && after == centre + 1 : before == centre + 1 && after == centre) Add(c, ty + lo - 1);
             }
         }
 
