@@ -33,7 +33,9 @@ const char* const kNames[] = {"mro_roi_align_forward_f32", "mro_roi_align_forwar
 fuzz::CallCounter calls(kNames, 4);
 
 constexpr int64_t kMaxElements = 1 << 16;  // per buffer, so that one execution stays in milliseconds
-constexpr double kMaxWork = 1 << 22;       // samples x channels + tables, per execution
+// Samples x channels + tables, per execution. 2^16 rather than 2^22: replaying the saved corpus with each bound reached
+// the same coverage (cov 1066 against 1069 edges) in a sixth of the time, since large calls repeat the small ones' paths.
+constexpr double kMaxWork = 1 << 16;
 
 int32_t call(const float* in, const float* rois, float* out, int64_t n, int64_t c, int64_t h, int64_t w, int64_t k,
              const mro::RoIAlignParams& p, bool backward, int32_t threads) {
