@@ -73,17 +73,24 @@ namespace Microsoft.ML.MaskRcnn.Fuzz
 
         // Judged by the root cause (ML.NET wraps a loader's exception in its own InvalidOperationException, which must not
         // hide a bug): our loader's every refusal is a FormatException; ML.NET refuses an unreadable zip with
-        // InvalidDataException (System.IO.Compression's) or FormatException, and a zip that is not a model ("Repository
-        // doesn't contain entry ...") with an InvalidOperationException thrown by its own assemblies.
+        // InvalidDataException (System.IO.Compression's) or FormatException, a zip that is not a model ("Repository
+        // doesn't contain entry ...") with an InvalidOperationException thrown by its own assemblies, and a header whose
+        // loader assembly name is damaged with the runtime's FileNotFoundException or FileLoadException naming that
+        // assembly (ML.NET loads it by name before any loader of ours runs).
         protected override bool IsContractError(Exception e)
         {
             var cause = e;
             while (cause.InnerException is not null) cause = cause.InnerException;
             if (cause is FormatException or InvalidDataException) return true;
+            if (cause is FileNotFoundException or FileLoadException) return ThrownResolvingALoaderAssembly(cause);
             string? thrower = cause.TargetSite?.DeclaringType?.Assembly.GetName().Name;
             return cause is InvalidOperationException && thrower is not null && thrower.StartsWith("Microsoft.ML.", StringComparison.Ordinal)
                    && thrower != "Microsoft.ML.MaskRcnn";
         }
+
+        private static bool ThrownResolvingALoaderAssembly(Exception e) =>
+            new StackTrace(e).GetFrames().Any(frame => frame.GetMethod() is { Name: "EnsureLoaderAssemblyIsRegistered" } method
+                                                      && method.DeclaringType?.FullName == "Microsoft.ML.ModelLoadContext");
 
         public override IEnumerable<(string, byte[])> Seeds()
         {
