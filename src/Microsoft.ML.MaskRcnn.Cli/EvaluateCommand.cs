@@ -35,6 +35,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             options.AddRange(DatasetArguments.Settings());
             options.Add(new CliOption("json", "FILE", "also write the figures as JSON: box and mask COCO figures, per-class AP, counts"));
             options.Add(new CliOption("threads", "N", "libtorch CPU threads", "the processor count"));
+            options.AddRange(ComputeArguments.Options());
             options.AddRange(MaskRcnnCli.CommonOptions());
             return options;
         }
@@ -60,6 +61,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             console.Follow(ml);
             using var model = ModelFile.Load(ml, modelPath);
             var detector = model.Detector;
+            ComputeArguments.Apply(a, detector, console);
             detector.ScoreThreshold = 0;
             console.Line($"Evaluating {modelPath} on {source.Description}: {source.Dataset.Count} images, every detection scored.");
             InstanceSegmentationMetrics Evaluate(Action? imageDone)

@@ -37,7 +37,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             new("score-threshold", "X", "keep detections scoring at least X", "the model's (0.5 unless set at training)"),
             new("no-overlays", null, "write no overlay pictures"),
             new("threads", "N", "libtorch CPU threads", "the processor count"),
-        }.Concat(MaskRcnnCli.CommonOptions()).ToList();
+        }.Concat(ComputeArguments.Options()).Concat(MaskRcnnCli.CommonOptions()).ToList();
 
         public string Description =>
             "maskrcnn predict --model M.zip (--input IMAGE_OR_FOLDER | --coco FILE --images DIR) --out DIR [options]\n\n" +
@@ -75,6 +75,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             console.Follow(ml);
             using var model = ModelFile.Load(ml, modelPath);
             var detector = model.Detector;
+            ComputeArguments.Apply(a, detector, console);
             double scoreThreshold = threshold ?? detector.ScoreThreshold;
             // The model scores everything; the threshold is applied here so that a run with no detection can say how
             // close the best one came.

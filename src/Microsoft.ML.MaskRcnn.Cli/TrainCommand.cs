@@ -64,6 +64,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             options.Add(new CliOption("lr", "X", "SGD learning rate after the warm-up", PresetDefault(t => t.LearningRate)));
             options.Add(new CliOption("warmup", "N", "steps of linear learning-rate warm-up", PresetDefault(t => t.WarmupSteps)));
             options.Add(new CliOption("threads", "N", "libtorch CPU threads", "the processor count"));
+            options.AddRange(ComputeArguments.Options());
             options.Add(new CliOption("device", "NAME", "cpu, cuda or cuda:N", "cpu"));
             options.Add(new CliOption("seed", "N", "seed of data order, augmentation, initialisation and --val-fraction's split", "0"));
             options.Add(new CliOption("checkpoints", "DIR", "write resumable checkpoints to DIR", "none"));
@@ -202,6 +203,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             if (a.OptionalDouble("lr", 0, minExclusive: true) is double lr) t.LearningRate = lr;
             if (a.OptionalInt("warmup", min: 0) is int warmup) t.WarmupSteps = warmup;
             if (a.OptionalInt("threads", min: 1) is int threads) t.Threads = threads;
+            t.Compute = ComputeArguments.Read(a, t.Compute);
             if (a.Text("device") is string device)
             {
                 if (device.Length == 0) throw new UsageException("--device needs a device name (cpu, cuda, cuda:N), got ''");

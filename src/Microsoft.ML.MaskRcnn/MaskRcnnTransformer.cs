@@ -86,6 +86,25 @@ namespace Microsoft.ML.MaskRcnn
             }
         }
 
+        /// <summary>
+        /// How predictions compute: memory layout, batch norm folded into the convolutions, precision (bfloat16 falls back to
+        /// float32, with a warning in the MLContext's log, where the device has no native bfloat16). A machine setting, not
+        /// saved with the model: a fitted transformer has the trainer's <c>Compute</c>, a loaded one the defaults.
+        /// </summary>
+        public Modeling.ComputeOptions Compute
+        {
+            get => Model.Compute;
+            set
+            {
+                Model.Compute = value;
+                if (Model.ComputeFallbackMessage is { } message)
+                {
+                    using var channel = Host.Start(nameof(Compute));
+                    channel.Warning(MessageSensitivity.None, message);
+                }
+            }
+        }
+
         /// <summary>The network and its categories (owned by this transformer).</summary>
         public TrainedMaskRcnn Model
         {

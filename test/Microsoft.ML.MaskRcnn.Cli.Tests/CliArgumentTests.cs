@@ -58,6 +58,14 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
         }
 
         [TestMethod]
+        public void AnUnknownPrecisionOrLayoutIsAUsageErrorListingTheChoices()
+        {
+            AssertFails(CliRun.Of("predict", "--model", modelPath, "--input", data.Folder, "--out", root, "--precision", "float16"), 2, "--precision", "float32, bfloat16", "'float16'");
+            AssertFails(CliRun.Of("train", "--coco", data.CocoFile, "--images", data.Folder, "--model", modelPath, "--memory-format", "nhwc"), 2,
+                        "--memory-format", "auto, channels-last, contiguous", "'nhwc'");
+        }
+
+        [TestMethod]
         public void AnUnreadableResponseFileIsAUsageErrorNamingIt()
         {
             // Fuzz finding (cli-args, 2026-12-04): "@." made System.CommandLine read a folder as a response file, and its

@@ -202,6 +202,29 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
         }
 
         [TestMethod]
+        public void PredictWithTheComputeOptionsScoresLikeTheDefaultAndSaysWhenBFloat16FallsBack()
+        {
+            string output = Path.Combine(root, "predict-compute");
+            var run = CliRun.Of("predict", "--model", modelPath, "--input", test.ImagePath(2), "--out", output, "--no-overlays", "--score-threshold", "0",
+                                "--threads", "1", "--memory-format", "contiguous", "--fold-batch-norm", "--precision", "bfloat16");
+            Assert.AreEqual(0, run.ExitCode, run.ToString());
+            var flags = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags", StringComparison.Ordinal)).Split(' ');
+            if (flags.Contains("avx512_bf16") || flags.Contains("amx_bf16"))
+            {
+                Assert.IsFalse(run.Error.Contains("warning:"), run.ToString());
+                return;  // bfloat16 ran: its accuracy is ComputeOptionsTests' and the benchmarks' to check
+            }
+            StringAssert.Contains(run.Error, "warning: Inference precision BFloat16 was asked for");
+            // Float32 after the fallback, folded and contiguous: the engine's detections within float32 rounding.
+            using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "predictions.json")));
+            var scores = document.RootElement.GetProperty("images").EnumerateArray().Single().GetProperty("detections").EnumerateArray()
+                                 .Select(d => d.GetProperty("score").GetSingle()).ToArray();
+            var expected = EnginePredictions(test)[2].Score;
+            Assert.AreEqual(expected.Length, scores.Length);
+            for (int i = 0; i < scores.Length; i++) Assert.AreEqual(expected[i], scores[i], 1e-4, $"detection {i}");
+        }
+
+        [TestMethod]
         public void PredictWithNoDetectionAboveTheThresholdNamesTheHighestScoreAndTheOptionToLowerIt()
         {
             float best = EnginePredictions(test).SelectMany(p => p.Score).Max();

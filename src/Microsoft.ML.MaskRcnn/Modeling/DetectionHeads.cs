@@ -35,11 +35,12 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             using var scope = NewDisposeScope();
             var objectness = new Tensor[features.Length];
             var deltas = new Tensor[features.Length];
+            var shared = (Conv2d)((Sequential)conv[0])[0];
             for (int i = 0; i < features.Length; i++)
             {
-                using var hidden = conv.call(features[i]);
-                objectness[i] = cls_logits.call(hidden).MoveToOuterDisposeScope();
-                deltas[i] = bbox_pred.call(hidden).MoveToOuterDisposeScope();
+                using var hidden = PlannedLayers.Conv(shared, features[i]).relu_();
+                objectness[i] = PlannedLayers.ToFloat32(PlannedLayers.Conv(cls_logits, hidden)).MoveToOuterDisposeScope();
+                deltas[i] = PlannedLayers.ToFloat32(PlannedLayers.Conv(bbox_pred, hidden)).MoveToOuterDisposeScope();
             }
             return (objectness, deltas);
         }
@@ -61,7 +62,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            return fc7.call(fc6.call(input.flatten(1)).relu_()).relu_().MoveToOuterDisposeScope();
+            var hidden = PlannedLayers.Linear(fc6, input.flatten(1)).relu_();
+            return PlannedLayers.ToFloat32(PlannedLayers.Linear(fc7, hidden).relu_()).MoveToOuterDisposeScope();
         }
     }
 
@@ -113,15 +115,18 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = blocks[0].call(input);
+            var x = Block(0, input);
             for (int i = 1; i < blocks.Length; i++)
             {
-                var next = blocks[i].call(x);
+                var next = Block(i, x);
                 x.Dispose(); // released as soon as read, as Python would; autograd keeps what backward needs
                 x = next;
             }
-            return x.MoveToOuterDisposeScope();
+            return PlannedLayers.ToFloat32(x).MoveToOuterDisposeScope();
         }
+
+        // One 3x3 convolution (the first layer of block i's Sequential) and its ReLU.
+        private Tensor Block(int i, Tensor input) => PlannedLayers.Conv((Conv2d)((Sequential)blocks[i])[0], input).relu_();
     }
 
     /// <summary>Upsamples mask features 2x (transposed convolution, ReLU) and predicts one mask logit map per class.</summary>

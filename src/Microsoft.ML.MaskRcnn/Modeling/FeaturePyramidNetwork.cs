@@ -45,25 +45,30 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             using var scope = NewDisposeScope();
             int last = inputs.Length - 1;
             var results = new Tensor[inputs.Length + 1];
-            var topDown = inner_blocks[last].call(inputs[last]);
-            results[last] = layer_blocks[last].call(topDown);
+            var topDown = Lateral(last, inputs[last]);
+            results[last] = Smooth(last, topDown);
             for (int level = last - 1; level >= 0; level--)
             {
                 // The lateral map is a convolution's fresh output that nothing else reads, so the sum can be written over
                 // it; the upsampled coarser level and the coarser sum are released at once (the next 3x3 convolution keeps
                 // what backward needs).
-                var lateral = inner_blocks[level].call(inputs[level]);
+                var lateral = Lateral(level, inputs[level]);
                 var size = lateral.shape.Skip(2).ToArray();
                 using (var upsampled = nn.functional.interpolate(topDown, size, mode: InterpolationMode.Nearest))
                     lateral.add_(upsampled);
                 topDown.Dispose();
                 topDown = lateral;
-                results[level] = layer_blocks[level].call(topDown);
+                results[level] = Smooth(level, topDown);
             }
             topDown.Dispose();
             results[^1] = nn.functional.max_pool2d(results[last], 1, 2, 0);
             return results.Select(t => t.MoveToOuterDisposeScope()).ToArray();
         }
+
+        // The 1x1 lateral and the 3x3 smoothing convolution of a level (each the only layer of its Sequential).
+        private Tensor Lateral(int level, Tensor input) => PlannedLayers.Conv((Conv2d)inner_blocks[level][0], input);
+
+        private Tensor Smooth(int level, Tensor input) => PlannedLayers.Conv((Conv2d)layer_blocks[level][0], input);
     }
 
     /// <summary>
@@ -92,13 +97,16 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         /// <summary>Channels of every returned level.</summary>
         public long OutChannels => fpn.OutChannels;
 
+        internal ResNetBody Body => body;
+
         public override Tensor[] forward(Tensor images)
         {
             using var scope = NewDisposeScope();
             var stages = body.call(images);
             var features = fpn.call(stages);
             foreach (var stage in stages) stage.Dispose();
-            return features.Select(t => t.MoveToOuterDisposeScope()).ToArray();
+            // The levels leave the backbone in float32 whatever the plan computed in: proposals and RoIAlign read them.
+            return features.Select(t => PlannedLayers.ToFloat32(t).MoveToOuterDisposeScope()).ToArray();
         }
     }
 }

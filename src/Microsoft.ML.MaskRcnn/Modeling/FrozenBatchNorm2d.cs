@@ -58,9 +58,16 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         // rounds differently, and through a 50-layer backbone that moves boxes by thousandths of a pixel).
         private (Tensor scale, Tensor shift) ScaleAndShift()
         {
+            var (scale, shift) = ScaleAndShiftPerChannel();
+            return (scale.view(1, -1, 1, 1), shift.view(1, -1, 1, 1));
+        }
+
+        /// <summary>The normalisation as x * scale + shift, one value of each per channel (for folding into a convolution).</summary>
+        internal (Tensor scale, Tensor shift) ScaleAndShiftPerChannel()
+        {
             var scale = weight * (running_var + eps).rsqrt();
             var shift = bias - running_mean * scale;
-            return (scale.view(1, -1, 1, 1), shift.view(1, -1, 1, 1));
+            return (scale, shift);
         }
 
         private static void ValidateRank(Tensor input)

@@ -42,6 +42,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
 
         internal RegionProposalNetwork Rpn => rpn;
 
+        internal ResNetFpnBackbone Backbone => backbone;
+
         /// <summary>The state of the generator behind the samplers and the scale jitter (saved in training checkpoints).</summary>
         internal Tensor GetRandomState() => generator.get_state();
 

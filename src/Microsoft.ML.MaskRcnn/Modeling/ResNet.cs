@@ -42,11 +42,15 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = ResidualBlocks.ConvThenNorm(conv1, bn1, input).relu_();
-            var y = ResidualBlocks.ConvThenNorm(conv2, bn2, x);
+            var x = PlannedLayers.ConvThenNorm(conv1, bn1, input).relu_();
+            var y = PlannedLayers.ConvThenNorm(conv2, bn2, x);
             x.Dispose();
             return ResidualBlocks.AddShortcut(y, input, downsample).MoveToOuterDisposeScope();
         }
+
+        /// <summary>Every convolution followed by a batch norm, with that norm.</summary>
+        internal IEnumerable<(Conv2d conv, nn.Module norm)> ConvNormPairs() =>
+            new[] { (conv1, (nn.Module)bn1), (conv2, (nn.Module)bn2) }.Concat(ResidualBlocks.DownsamplePair(downsample));
     }
 
     /// <summary>Residual block of ResNet-50/101: 1x1 reduce, 3x3 (carrying the stride, "ResNet v1.5"), 1x1 expand.</summary>
@@ -78,13 +82,17 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = ResidualBlocks.ConvThenNorm(conv1, bn1, input).relu_();
-            var y = ResidualBlocks.ConvThenNorm(conv2, bn2, x).relu_();
+            var x = PlannedLayers.ConvThenNorm(conv1, bn1, input).relu_();
+            var y = PlannedLayers.ConvThenNorm(conv2, bn2, x).relu_();
             x.Dispose();
-            var z = ResidualBlocks.ConvThenNorm(conv3, bn3, y);
+            var z = PlannedLayers.ConvThenNorm(conv3, bn3, y);
             y.Dispose();
             return ResidualBlocks.AddShortcut(z, input, downsample).MoveToOuterDisposeScope();
         }
+
+        /// <summary>Every convolution followed by a batch norm, with that norm.</summary>
+        internal IEnumerable<(Conv2d conv, nn.Module norm)> ConvNormPairs() =>
+            new[] { (conv1, (nn.Module)bn1), (conv2, (nn.Module)bn2), (conv3, (nn.Module)bn3) }.Concat(ResidualBlocks.DownsamplePair(downsample));
     }
 
     /// <summary>
@@ -95,20 +103,18 @@ namespace Microsoft.ML.MaskRcnn.Modeling
     /// </summary>
     internal static class ResidualBlocks
     {
-        /// <summary>conv then norm; a frozen norm is applied in place on the convolution's own output.</summary>
-        internal static Tensor ConvThenNorm(nn.IModule<Tensor, Tensor> conv, nn.IModule<Tensor, Tensor> norm, Tensor input)
-        {
-            var convolved = conv.call(input);
-            if (norm is FrozenBatchNorm2d frozen) return frozen.ForwardInPlace(convolved);
-            using (convolved) return norm.call(convolved);
-        }
-
         /// <summary>relu(residual + shortcut), the shortcut being the input itself or its 1x1 projection (conv, norm).</summary>
         internal static Tensor AddShortcut(Tensor residual, Tensor input, Sequential? downsample)
         {
             if (downsample is null) return residual.add_(input).relu_();
-            using var projected = ConvThenNorm(downsample[0], downsample[1], input);
+            using var projected = PlannedLayers.ConvThenNorm((Conv2d)downsample[0], downsample[1], input);
             return residual.add_(projected).relu_();
+        }
+
+        /// <summary>The shortcut's projection as a (convolution, norm) pair, if the block has one.</summary>
+        internal static IEnumerable<(Conv2d conv, nn.Module norm)> DownsamplePair(Sequential? downsample)
+        {
+            if (downsample is not null) yield return ((Conv2d)downsample[0], (nn.Module)downsample[1]);
         }
     }
 
@@ -179,7 +185,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                 throw new ArgumentException($"The backbone expects a batch of RGB images [N, 3, H, W]; got [{string.Join(", ", input.shape)}].", nameof(input));
             using var scope = NewDisposeScope();
             Tensor stem;
-            using (var batch = ChannelsLastOnCpu(input)) stem = ResidualBlocks.ConvThenNorm(conv1, bn1, batch).relu_();
+            using (var batch = InPlannedLayout(input)) stem = PlannedLayers.ConvThenNorm(conv1, bn1, batch).relu_();
             var pooled = nn.functional.max_pool2d(stem, 3, 2, 1);
             stem.Dispose();
             var c2 = layer1.call(pooled);
@@ -190,16 +196,35 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             return new[] { c2, c3, c4, c5 }.Select(t => t.MoveToOuterDisposeScope()).ToArray();
         }
 
+        /// <summary>Every convolution followed by a batch norm (all of them), with that norm: what inference may fold.</summary>
+        internal IEnumerable<(Conv2d conv, nn.Module norm)> ConvNormPairs()
+        {
+            var pairs = new List<(Conv2d, nn.Module)> { (conv1, (nn.Module)bn1) };
+            foreach (var stage in new[] { layer1, layer2, layer3, layer4 })
+                foreach (var (_, block) in stage.named_children())
+                    pairs.AddRange(block switch
+                    {
+                        BasicBlock basic => basic.ConvNormPairs(),
+                        Bottleneck bottleneck => bottleneck.ConvNormPairs(),
+                        _ => throw new InvalidOperationException($"Unexpected block {block.GetType().Name} in the ResNet."),
+                    });
+            return pairs;
+        }
+
         /// <summary>
-        /// The batch with channels-last strides (N, H, W, C in memory) when it is on the CPU. libtorch's oneDNN convolutions
-        /// then read and write that layout directly instead of reordering every input and output, and every layer after
-        /// the first keeps it: on two cores an R50-FPN detection at 800x1066 took about 15% less time and a training step
-        /// about 25% less (docs/benchmarks.md); a ResNet-18 at 128-416 pixels was no slower. TorchSharp has no
-        /// memory-format argument, so the layout is made by a permuted copy, which libtorch recognises by its strides. On
-        /// other devices the layout is left alone: it was not measured there.
+        /// The batch in the layout the active <see cref="ComputePlan"/> asks for (Auto without one): channels-last (N, H, W, C
+        /// in memory) by default on the CPU, where libtorch's oneDNN convolutions then read and write that layout directly
+        /// instead of reordering every input and output, and every layer after the first keeps it: on two cores an R50-FPN
+        /// detection at 800x1066 took about 15% less time and a training step about 25% less (docs/benchmarks.md); a
+        /// ResNet-18 at 128-416 pixels was no slower. TorchSharp has no memory-format argument, so the layout is made by a
+        /// permuted copy, which libtorch recognises by its strides. Auto leaves other devices alone: it was not measured there.
         /// </summary>
-        private static Tensor ChannelsLastOnCpu(Tensor batch) =>
-            batch.device_type == DeviceType.CPU ? batch.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : batch.alias();
+        private static Tensor InPlannedLayout(Tensor batch)
+        {
+            var layout = ComputePlan.Current?.Layout ?? FeatureMemoryFormat.Auto;
+            bool channelsLast = layout == FeatureMemoryFormat.ChannelsLast || (layout == FeatureMemoryFormat.Auto && batch.device_type == DeviceType.CPU);
+            return channelsLast ? batch.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : batch.alias();
+        }
 
         /// <summary>
         /// Freezes all but the last <paramref name="trainableStages"/> stages (0..5, counted from layer4 down to conv1),

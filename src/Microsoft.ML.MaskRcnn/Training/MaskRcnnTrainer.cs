@@ -103,6 +103,7 @@ namespace Microsoft.ML.MaskRcnn.Training
             var saved = TrainingCheckpoint.Read(checkpointPath).Options;
             saved.Threads = options.Threads;
             saved.Device = options.Device;
+            saved.Compute = options.Compute.Clone();
             saved.CheckpointDirectory = options.CheckpointDirectory;
             saved.CheckpointInterval = options.CheckpointInterval;
             saved.EvaluationInterval = options.EvaluationInterval;
@@ -142,6 +143,7 @@ namespace Microsoft.ML.MaskRcnn.Training
                 using var optimizer = optim.SGD(model.parameters().Where(p => p.requires_grad), run.LearningRate, run.Momentum, weight_decay: run.WeightDecay);
                 var categories = training.Categories.CategoryIds.Select((id, i) => (id, training.Categories.Names[i])).ToArray();
                 var trained = new TrainedMaskRcnn(model, training.Categories, device);
+                NoteFallback(trained, run);
 
                 int step = 0, epoch = 0, firstBatch = 0;
                 var skipped = new List<string>();
@@ -174,6 +176,7 @@ namespace Microsoft.ML.MaskRcnn.Training
                 {
                     if (validation is null || validation.Count == 0) return;
                     model.eval();
+                    trained.Compute = run.Compute;  // prepares the current weights when the options fold or cast them
                     var result = ModelEvaluation.Evaluate(trained, validation);
                     model.train();
                     eta.ValidationFinished();
@@ -256,6 +259,7 @@ namespace Microsoft.ML.MaskRcnn.Training
                     if (evaluations.Count == 0 || evaluations[^1].Item1 != step) Validate();
                 }
                 model.eval();
+                trained.Compute = run.Compute;
                 return new MaskRcnnTrainingResult(trained, step, totalSteps, cancelled, evaluations, skipped, lastCheckpoint, watch.Elapsed, history);
             }
             catch
@@ -275,6 +279,13 @@ namespace Microsoft.ML.MaskRcnn.Training
                 $"warm-up {schedule.WarmupSteps} steps, {validation}; training and validation end after about {end:hh\\:mm\\:ss}.";
         }
 
+        // A bfloat16 inference the device cannot compute natively falls back to float32: say so once, at the start.
+        private void NoteFallback(TrainedMaskRcnn trained, MaskRcnnTrainerOptions run)
+        {
+            trained.Compute = run.Compute;
+            if (trained.ComputeFallbackMessage is { } message) Message?.Invoke(this, message);
+        }
+
         private static Dictionary<string, double> TrainStep(MaskRcnnModel model, SGD optimizer, LoadedBatch batch, Device device,
                                                            MaskRcnnTrainerOptions run, int step, string? lastCheckpoint)
         {
@@ -282,6 +293,7 @@ namespace Microsoft.ML.MaskRcnn.Training
             var images = batch.Samples.Select(s => SampleTensors.Image(s.Image, device)).ToArray();
             var targets = batch.Samples.Select(s => SampleTensors.Target(s.Annotations, device)).ToArray();
             optimizer.zero_grad();
+            using var layout = ComputePlan.LayoutOnly(run.Compute.MemoryFormat).Activate();
             var losses = model.Losses(images, targets);
             var values = new Dictionary<string, double>();
             foreach (var (name, loss) in losses)

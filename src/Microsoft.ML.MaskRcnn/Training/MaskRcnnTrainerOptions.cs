@@ -75,6 +75,12 @@ namespace Microsoft.ML.MaskRcnn.Training
         /// <summary>Where the network runs: "cpu", "cuda", "cuda:1" ...</summary>
         public string Device { get; set; } = "cpu";
 
+        /// <summary>
+        /// How the network computes: the memory layout in training and inference; folded batch norm and the precision in
+        /// inference (validations included). Machine settings, like <see cref="Threads"/>: a resumed run takes the current ones.
+        /// </summary>
+        public ComputeOptions Compute { get; set; } = new();
+
         /// <summary>Probability of flipping a training image horizontally.</summary>
         public double HorizontalFlipProbability { get; set; } = 0.5;
 
@@ -233,6 +239,8 @@ namespace Microsoft.ML.MaskRcnn.Training
             Check(GradientClipNorm >= 0, nameof(GradientClipNorm), $"must not be negative, got {GradientClipNorm}");
             Check(Threads > 0, nameof(Threads), $"must be positive, got {Threads}");
             Check(!string.IsNullOrWhiteSpace(Device), nameof(Device), "must name a device such as \"cpu\" or \"cuda:0\"");
+            Check(Compute is not null, nameof(Compute), "is required");
+            Compute!.Validate();
             Check(HorizontalFlipProbability is >= 0 and <= 1, nameof(HorizontalFlipProbability), $"must be in [0, 1], got {HorizontalFlipProbability}");
             Check(EvaluationInterval >= 0, nameof(EvaluationInterval), "must not be negative");
             Check(TimeBudget is null || TimeBudget > System.TimeSpan.Zero, nameof(TimeBudget), $"must be positive, got {TimeBudget}");
@@ -253,6 +261,7 @@ namespace Microsoft.ML.MaskRcnn.Training
             var copy = (MaskRcnnTrainerOptions)MemberwiseClone();
             copy.Model = Model.Clone();
             copy.StepMilestones = StepMilestones.ToArray();
+            copy.Compute = Compute.Clone();
             return copy;
         }
     }

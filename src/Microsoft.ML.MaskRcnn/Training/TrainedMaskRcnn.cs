@@ -19,6 +19,8 @@ namespace Microsoft.ML.MaskRcnn.Training
     public sealed class TrainedMaskRcnn : IDisposable
     {
         private readonly object gate = new();
+        private ComputeOptions compute = new();
+        private ComputePlan? plan;  // made for `compute` at the first prediction after it was set
 
         public TrainedMaskRcnn(MaskRcnnModel model, CategoryMap categories, Device device)
         {
@@ -27,6 +29,7 @@ namespace Microsoft.ML.MaskRcnn.Training
             if (categories.Count + 1 != model.Options.NumClasses)
                 throw new ArgumentException($"The model predicts {model.Options.NumClasses - 1} classes but {categories.Count} categories were given.", nameof(categories));
             Device = device;
+            (EffectiveInferencePrecision, ComputeFallbackMessage) = ComputePlan.EffectivePrecision(compute, device);
         }
 
         public MaskRcnnModel Model { get; }
@@ -35,6 +38,34 @@ namespace Microsoft.ML.MaskRcnn.Training
         public CategoryMap Categories { get; }
 
         public Device Device { get; }
+
+        /// <summary>
+        /// How predictions compute (memory layout, folded batch norm, precision; a copy is kept). Folding and a lower
+        /// precision predict from a copy of the weights prepared at the first prediction after this is set: set it again
+        /// after changing the model's weights.
+        /// </summary>
+        public ComputeOptions Compute
+        {
+            get => compute.Clone();
+            set
+            {
+                ArgumentNullException.ThrowIfNull(value, nameof(Compute));
+                value.Validate();
+                lock (gate)
+                {
+                    compute = value.Clone();
+                    plan?.Dispose();
+                    plan = null;
+                    (EffectiveInferencePrecision, ComputeFallbackMessage) = ComputePlan.EffectivePrecision(compute, Device);
+                }
+            }
+        }
+
+        /// <summary>The precision predictions compute in: <see cref="ComputeOptions.InferencePrecision"/>, or float32 where the device lacks it.</summary>
+        public ComputePrecision EffectiveInferencePrecision { get; private set; }
+
+        /// <summary>Why <see cref="EffectiveInferencePrecision"/> differs from the precision asked for; null when it does not.</summary>
+        public string? ComputeFallbackMessage { get; private set; }
 
         /// <summary>The instances found in <paramref name="image"/> (8-bit RGB), most confident first.</summary>
         public IReadOnlyList<InstancePrediction> Predict(ImageBuffer image) => PredictBatch(new[] { image })[0];
@@ -48,7 +79,11 @@ namespace Microsoft.ML.MaskRcnn.Training
                 using var scope = NewDisposeScope();
                 if (Model.training) Model.eval();
                 var inputs = images.Select(i => SampleTensors.Image(i, Device)).ToArray();
-                var detections = Model.Detect(inputs);
+                plan ??= compute.FoldBatchNorm || EffectiveInferencePrecision != ComputePrecision.Float32
+                    ? ComputePlan.ForInference(Model, compute, EffectiveInferencePrecision)
+                    : ComputePlan.LayoutOnly(compute.MemoryFormat);
+                Detections[] detections;
+                using (plan.Activate()) detections = Model.Detect(inputs);
                 return detections.Select((d, i) => (IReadOnlyList<InstancePrediction>)ToPredictions(d, images[i].Height, images[i].Width)).ToArray();
             }
         }
@@ -76,6 +111,14 @@ namespace Microsoft.ML.MaskRcnn.Training
             return result;
         }
 
-        public void Dispose() => Model.Dispose();
+        public void Dispose()
+        {
+            lock (gate)
+            {
+                plan?.Dispose();
+                plan = null;
+            }
+            Model.Dispose();
+        }
     }
 }

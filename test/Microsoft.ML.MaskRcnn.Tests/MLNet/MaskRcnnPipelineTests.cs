@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.ML.Data;
 using Microsoft.ML.MaskRcnn.Evaluation;
+using Microsoft.ML.MaskRcnn.Modeling;
 using Microsoft.ML.MaskRcnn.Tests.Training;
 using Microsoft.ML.MaskRcnn.Training;
 using Microsoft.ML.Runtime;
@@ -145,6 +146,38 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
             }
             Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => thresholded.ScoreThreshold = 1.5);
             copy.Dispose();
+        }
+
+        [TestMethod]
+        public void ComputeOptionsChangeHowTheTransformerComputesNotWhatItPredicts()
+        {
+            var fitted = Transformer.Compute;
+            Assert.AreEqual((FeatureMemoryFormat.Auto, false, ComputePrecision.Float32), (fitted.MemoryFormat, fitted.FoldBatchNorm, fitted.InferencePrecision),
+                            "the trainer's defaults");
+            var predictions = Predictions(view);
+
+            // A loaded copy (not saved with the model: defaults), so that the shared model is left as it is.
+            using var stream = new MemoryStream();
+            ml.Model.Save(model, null, stream);
+            stream.Position = 0;
+            var context = new MLContext();
+            var warnings = new List<string>();
+            context.Log += (_, e) => { if (e.Kind == ChannelMessageKind.Warning) lock (warnings) warnings.Add(e.RawMessage); };
+            using var copy = (TransformerChain<ITransformer>)context.Model.Load(stream, out _);
+            var detector = (MaskRcnnTransformer)copy.LastTransformer;
+            detector.Compute = new ComputeOptions { MemoryFormat = FeatureMemoryFormat.Contiguous, FoldBatchNorm = true };
+            var folded = Predictions(copy.Transform(context.Data.LoadFromEnumerable(data.Rows)));
+            for (int r = 0; r < predictions.Count; r++)
+            {
+                // Float32 either way: the detections of the fitted model, scores within rounding (sorted, so near-ties may swap).
+                Assert.AreEqual(predictions[r].Count, folded[r].Count, $"row {r}");
+                for (int i = 0; i < folded[r].Count; i++) Assert.AreEqual(predictions[r].Score[i], folded[r].Score[i], 1e-4, $"row {r}, detection {i}");
+            }
+
+            detector.Compute = new ComputeOptions { InferencePrecision = ComputePrecision.BFloat16 };
+            bool native = ComputeOptions.HasNativeBFloat16(TorchSharp.torch.CPU);
+            Assert.AreEqual(native ? ComputePrecision.BFloat16 : ComputePrecision.Float32, detector.Model.EffectiveInferencePrecision);
+            lock (warnings) Assert.AreEqual(native ? 0 : 1, warnings.Count(w => w.Contains("BFloat16 was asked for")), string.Join("\n", warnings));
         }
 
         [TestMethod]

@@ -1,0 +1,63 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Microsoft.ML.MaskRcnn.Modeling
+{
+    /// <summary>
+    /// The layers whose computation the active <see cref="ComputePlan"/> may change: convolutions (with the batch norm after
+    /// them) and the box head's fully connected layers. Without a plan, or for a layer the plan did not prepare, each runs
+    /// as its module does. With prepared weights the input is cast to their type and the output stays in it: a bfloat16
+    /// network keeps bfloat16 maps from layer to layer, and <see cref="ToFloat32"/> marks where float32 resumes.
+    /// </summary>
+    internal static class PlannedLayers
+    {
+        /// <summary>conv, then norm unless the plan folded it; a frozen norm is applied in place on the convolution's fresh output.</summary>
+        internal static Tensor ConvThenNorm(Conv2d conv, nn.IModule<Tensor, Tensor> norm, Tensor input)
+        {
+            if (ComputePlan.Current is { } plan && plan.TryGet(conv, out var prepared))
+            {
+                var convolved = Convolve(conv, prepared, input);
+                return prepared.FoldsNorm ? convolved : Normalize(norm, convolved);
+            }
+            return Normalize(norm, conv.call(input));
+        }
+
+        /// <summary>The convolution, with the plan's weights when it has them.</summary>
+        internal static Tensor Conv(Conv2d conv, Tensor input) =>
+            ComputePlan.Current is { } plan && plan.TryGet(conv, out var prepared) ? Convolve(conv, prepared, input) : conv.call(input);
+
+        /// <summary>The fully connected layer, with the plan's weights when it has them.</summary>
+        internal static Tensor Linear(Linear linear, Tensor input)
+        {
+            if (ComputePlan.Current is not { } plan || !plan.TryGet(linear, out var prepared)) return linear.call(input);
+            if (input.dtype == prepared.Weight.dtype) return nn.functional.linear(input, prepared.Weight, prepared.Bias);
+            using var cast = input.to(prepared.Weight.dtype);
+            return nn.functional.linear(cast, prepared.Weight, prepared.Bias);
+        }
+
+        /// <summary>
+        /// <paramref name="tensor"/> in float32: itself when it already is, otherwise a float32 copy, and the original is
+        /// disposed. Where a plan's lower precision ends (boxes, scores and pooled regions are computed in float32).
+        /// </summary>
+        internal static Tensor ToFloat32(Tensor tensor)
+        {
+            if (tensor.dtype == ScalarType.Float32) return tensor;
+            using (tensor) return tensor.to(ScalarType.Float32);
+        }
+
+        private static Tensor Convolve(Conv2d conv, PreparedLayer prepared, Tensor input)
+        {
+            if (input.dtype == prepared.Weight.dtype)
+                return nn.functional.conv2d(input, prepared.Weight, prepared.Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
+            using var cast = input.to(prepared.Weight.dtype);
+            return nn.functional.conv2d(cast, prepared.Weight, prepared.Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
+        }
+
+        private static Tensor Normalize(nn.IModule<Tensor, Tensor> norm, Tensor convolved)
+        {
+            if (norm is FrozenBatchNorm2d frozen) return frozen.ForwardInPlace(convolved);
+            using (convolved) return norm.call(convolved);
+        }
+    }
+}
