@@ -53,8 +53,11 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                         plan.layers[conv] = PreparedLayer.Folded(conv, norm, computeType);
                 if (computeType != ScalarType.Float32)
                 {
+                    // The mask predictor's logits stay float32 (its input is the float32 end of the mask head).
+                    var float32Layers = model.modules().OfType<MaskRcnnPredictor>().SelectMany(p => p.modules().OfType<Conv2d>()).ToHashSet();
                     foreach (var conv in model.modules().OfType<Conv2d>())
-                        if (!plan.layers.ContainsKey(conv)) plan.layers[conv] = PreparedLayer.Cast(conv.weight, conv.bias, computeType);
+                        if (!plan.layers.ContainsKey(conv) && !float32Layers.Contains(conv))
+                            plan.layers[conv] = PreparedLayer.Cast(conv.weight, conv.bias, computeType);
                     foreach (var linear in model.modules().OfType<TwoMlpHead>().SelectMany(h => h.modules().OfType<Linear>()))
                         plan.layers[linear] = PreparedLayer.Cast(linear.weight, linear.bias, computeType);
                 }

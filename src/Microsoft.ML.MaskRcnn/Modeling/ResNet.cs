@@ -185,7 +185,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                 throw new ArgumentException($"The backbone expects a batch of RGB images [N, 3, H, W]; got [{string.Join(", ", input.shape)}].", nameof(input));
             using var scope = NewDisposeScope();
             Tensor stem;
-            using (var batch = InPlannedLayout(input)) stem = PlannedLayers.ConvThenNorm(conv1, bn1, batch).relu_();
+            using (var batch = InPlannedLayout(input, training)) stem = PlannedLayers.ConvThenNorm(conv1, bn1, batch).relu_();
             var pooled = nn.functional.max_pool2d(stem, 3, 2, 1);
             stem.Dispose();
             var c2 = layer1.call(pooled);
@@ -212,18 +212,18 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         }
 
         /// <summary>
-        /// The batch in the layout the active <see cref="ComputePlan"/> asks for (Auto without one): channels-last (N, H, W, C
-        /// in memory) by default on the CPU, where libtorch's oneDNN convolutions then read and write that layout directly
-        /// instead of reordering every input and output, and every layer after the first keeps it: on two cores an R50-FPN
-        /// detection at 800x1066 took about 15% less time and a training step about 25% less (docs/benchmarks.md); a
-        /// ResNet-18 at 128-416 pixels was no slower. TorchSharp has no memory-format argument, so the layout is made by a
-        /// permuted copy, which libtorch recognises by its strides. Auto leaves other devices alone: it was not measured there.
+        /// The batch in the layout the active <see cref="ComputePlan"/> asks for (Auto without one: see
+        /// <see cref="ComputeOptions.IsChannelsLast"/>). In channels-last (N, H, W, C in memory) libtorch's oneDNN
+        /// convolutions read and write the layout directly instead of reordering every input and output, and every layer
+        /// after the first keeps it. TorchSharp has no memory-format argument, so the layout is made by a permuted copy,
+        /// which libtorch recognises by its strides.
         /// </summary>
-        private static Tensor InPlannedLayout(Tensor batch)
+        private static Tensor InPlannedLayout(Tensor batch, bool training)
         {
             var layout = ComputePlan.Current?.Layout ?? FeatureMemoryFormat.Auto;
-            bool channelsLast = layout == FeatureMemoryFormat.ChannelsLast || (layout == FeatureMemoryFormat.Auto && batch.device_type == DeviceType.CPU);
-            return channelsLast ? batch.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : batch.alias();
+            return ComputeOptions.IsChannelsLast(layout, batch.device_type, training)
+                ? batch.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+                : batch.alias();
         }
 
         /// <summary>
