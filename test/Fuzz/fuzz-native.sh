@@ -7,7 +7,7 @@
 # TARGET: roi_align, nms, image_decode, resize, png_encode. One process, no -jobs: the campaign shares the machine.
 # Starts from the saved corpus (test/Fuzz/Native/corpus/TARGET) plus fresh structured seeds (make_seeds.py), writes
 # the statistics to artifacts/fuzz/TARGET/stats.txt, crashes and timeouts to artifacts/fuzz/TARGET/, and merges what
-# gained coverage back into the saved corpus, minimised (-merge=1).
+# gained coverage back into the saved corpus, minimised (-merge=1). Stop a run early with kill -USR1 on the fuzzer's pid.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -55,8 +55,11 @@ log "fuzzing $target for $minutes min (corpus: $(ls "$corpus" | wc -l) saved inp
 start=$(date +%s)
 status=0
 # The fuzzer writes new inputs to the first directory (work); the saved corpus and the seeds are only read.
-"$BUILD/fuzz_$target" -max_total_time=$((minutes * 60)) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$out/" "$work" "$corpus" "$out/seeds/$target" >"$out/fuzz.log" 2>&1 || status=$?
+# The harness keeps its calls per entry point in calls.bin, so a run stopped early (kill -USR1 PID: libFuzzer stops
+# gracefully, and this script merges and reports as usual) still counts them.
+rm -f "$out/calls.bin" "$out/calls.bin.names"
+FUZZ_CALLS_FILE="$out/calls.bin" "$BUILD/fuzz_$target" -max_total_time=$((minutes * 60)) -timeout=10 -rss_limit_mb=2048 \
+  -print_final_stats=1 -artifact_prefix="$out/" "$work" "$corpus" "$out/seeds/$target" >"$out/fuzz.log" 2>&1 || status=$?
 wall=$(($(date +%s) - start))
 
 # Minimised corpus: the saved inputs plus whatever of this run adds coverage.
@@ -92,7 +95,12 @@ ooms=$(find "$out" -maxdepth 1 -name 'oom-*' | wc -l)
   echo "ooms: $ooms"
   echo "corpus_files: $(ls "$corpus" | wc -l)"
   echo "corpus_bytes: $(du -sb "$corpus" | cut -f1)"
-  grep -E '^FUZZ_CALLS ' "$out/fuzz.log" | sed 's/^FUZZ_CALLS /calls: /'
+  /usr/bin/python3 -c '
+import struct, sys
+names = open(sys.argv[1] + ".names").read().split()
+counts = struct.unpack("<%dQ" % len(names), open(sys.argv[1], "rb").read(8 * len(names)))
+for name, count in zip(names, counts):
+    print("calls:", name, count)' "$out/calls.bin"
 } >"$out/stats.txt"
 cat "$out/stats.txt"
 [ "$status" -eq 0 ]

@@ -6,7 +6,10 @@
 // exit, so the campaign reports executions per entry point rather than per binary.
 #pragma once
 
+#include <fcntl.h>
 #include <fuzzer/FuzzedDataProvider.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdint>
@@ -14,23 +17,47 @@
 #include <cstdlib>
 #include <initializer_list>
 #include <limits>
+#include <string>
 #include <vector>
 
 namespace fuzz {
 
-// Counters of calls per entry point, printed as "FUZZ_CALLS name count" when the process exits.
+// Counters of calls per entry point, printed as "FUZZ_CALLS name count" when the process exits normally. With
+// FUZZ_CALLS_FILE set, the counters live in that file (mapped shared, little-endian uint64 per entry, names one per line
+// in FILE.names), so that they survive the exits that skip destructors: libFuzzer's graceful stop (SIGUSR1), SIGINT, a
+// crash.
 class CallCounter {
  public:
-  CallCounter(const char* const* names, int count) : names_(names), counts_(count, 0) {}
+  CallCounter(const char* const* names, int count) : names_(names), count_(count), local_(count, 0) {
+    counts_ = local_.data();
+    if (const char* path = std::getenv("FUZZ_CALLS_FILE")) MapFile(path);
+  }
   ~CallCounter() {
-    for (size_t i = 0; i < counts_.size(); ++i)
+    for (int i = 0; i < count_; ++i)
       std::fprintf(stderr, "FUZZ_CALLS %s %llu\n", names_[i], static_cast<unsigned long long>(counts_[i]));
   }
   void hit(int i) { ++counts_[i]; }
 
  private:
+  void MapFile(const char* path) {
+    const size_t bytes = static_cast<size_t>(count_) * sizeof(uint64_t);
+    const int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return;
+    if (ftruncate(fd, static_cast<off_t>(bytes)) == 0) {
+      void* mapped = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+      if (mapped != MAP_FAILED) counts_ = static_cast<uint64_t*>(mapped);
+    }
+    close(fd);
+    if (FILE* list = std::fopen((std::string(path) + ".names").c_str(), "w")) {
+      for (int i = 0; i < count_; ++i) std::fprintf(list, "%s\n", names_[i]);
+      std::fclose(list);
+    }
+  }
+
   const char* const* names_;
-  std::vector<uint64_t> counts_;
+  int count_;
+  std::vector<uint64_t> local_;
+  uint64_t* counts_;
 };
 
 // A contract the ABI broke: abort so that libFuzzer saves the input as a crash.
