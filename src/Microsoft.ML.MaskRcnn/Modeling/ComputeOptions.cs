@@ -68,9 +68,6 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             _ => device == DeviceType.CPU && (!training || Avx512F.IsSupported),
         };
 
-        /// <summary>True when inference changes weights (folding or a lower precision), so a prepared copy of them is needed.</summary>
-        internal bool NeedsPreparedWeights => FoldBatchNorm || InferencePrecision != ComputePrecision.Float32;
-
         /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
         public void Validate()
         {

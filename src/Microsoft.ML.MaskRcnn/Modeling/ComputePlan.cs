@@ -38,7 +38,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         internal static ComputePlan LayoutOnly(FeatureMemoryFormat layout) => new(layout, ScalarType.Float32);
 
         /// <summary>
-        /// Prepares inference weights of <paramref name="model"/> as <paramref name="options"/> ask. The precision must already
+        /// Prepares inference weights of <paramref name="model"/> as <paramref name="options"/> ask (none when they neither fold nor
+        /// cast: the plan then only sets the layout). The precision must already
         /// be the effective one (see <see cref="EffectivePrecision"/>).
         /// </summary>
         internal static ComputePlan ForInference(MaskRcnnModel model, ComputeOptions options, ComputePrecision precision)

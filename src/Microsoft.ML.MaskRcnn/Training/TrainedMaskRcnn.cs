@@ -79,9 +79,7 @@ namespace Microsoft.ML.MaskRcnn.Training
                 using var scope = NewDisposeScope();
                 if (Model.training) Model.eval();
                 var inputs = images.Select(i => SampleTensors.Image(i, Device)).ToArray();
-                plan ??= compute.FoldBatchNorm || EffectiveInferencePrecision != ComputePrecision.Float32
-                    ? ComputePlan.ForInference(Model, compute, EffectiveInferencePrecision)
-                    : ComputePlan.LayoutOnly(compute.MemoryFormat);
+                plan ??= ComputePlan.ForInference(Model, compute, EffectiveInferencePrecision);
                 Detections[] detections;
                 using (plan.Activate()) detections = Model.Detect(inputs);
                 return detections.Select((d, i) => (IReadOnlyList<InstancePrediction>)ToPredictions(d, images[i].Height, images[i].Width)).ToArray();
