@@ -13,39 +13,78 @@ using Microsoft.ML.MaskRcnn.Training;
 //                                     score threshold (first + i)/100000 (tells the versions apart, also across
 //                                     runs): "saving i", then "saved i".
 //   checkpoints <folder> <steps>      FaultTrialSetup's run, a checkpoint after each step: "checkpoint <step>" once written.
-TorchSharp.torch.set_num_threads(1);
+// Also the tests' fresh process for what the library does when it loads:
+//   huge-pages [torch-first]          whether libtorch allocates for huge pages (HugePageAllocation), and the process's
+//                                     AnonHugePages (KiB) before and after filling a 64 MiB tensor; torch-first: a
+//                                     TorchSharp tensor is allocated before the library is touched.
+// Each mode is a function of its own, compiled when first called: the huge-pages mode relies on this process touching the
+// library only where it says.
 Console.Out.Flush();
-switch (args.Length is 3 or 4 ? args[0] : "")
+return args switch
 {
-    case "model" when args.Length == 4:
+    ["model", _, _, _] => SaveModelsUntilKilled(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture)),
+    ["checkpoints", _, _] => WriteCheckpointsUntilKilled(args[1], int.Parse(args[2], CultureInfo.InvariantCulture)),
+    ["huge-pages"] => HugePageReport(torchFirst: false),
+    ["huge-pages", "torch-first"] => HugePageReport(torchFirst: true),
+    _ => Usage(),
+};
+
+static int SaveModelsUntilKilled(string source, string target, int first)
+{
+    TorchSharp.torch.set_num_threads(1);
+    var ml = new MLContext(seed: 1);
+    var model = ml.Model.Load(source, out var schema);
+    var detector = (MaskRcnnTransformer)(model is IEnumerable<ITransformer> chain ? chain.Last() : model);
+    Announce("ready");
+    for (int i = 1; i <= 1000; i++)
     {
-        int first = int.Parse(args[3], CultureInfo.InvariantCulture);
-        var ml = new MLContext(seed: 1);
-        var model = ml.Model.Load(args[1], out var schema);
-        var detector = (MaskRcnnTransformer)(model is IEnumerable<ITransformer> chain ? chain.Last() : model);
-        Announce("ready");
-        for (int i = 1; i <= 1000; i++)
-        {
-            detector.ScoreThreshold = (first + i) / 100_000.0;
-            Announce($"saving {i}");
-            ml.Model.SaveAtomically(model, schema, args[2]);
-            Announce($"saved {i}");
-        }
-        return 0;
+        detector.ScoreThreshold = (first + i) / 100_000.0;
+        Announce($"saving {i}");
+        ml.Model.SaveAtomically(model, schema, target);
+        Announce($"saved {i}");
     }
-    case "checkpoints" when args.Length == 3:
-    {
-        var trainer = new MaskRcnnTrainer(FaultTrialSetup.Trainer(int.Parse(args[2], CultureInfo.InvariantCulture), args[1]));
-        trainer.StepCompleted += (_, e) => Announce($"step {e.Step}");
-        trainer.Message += (_, m) => { if (m.StartsWith("Checkpoint at step ", StringComparison.Ordinal)) Announce("checkpoint " + m.Split(' ')[3]); };
-        Announce("ready");
-        trainer.Train(FaultTrialSetup.Data()).Model.Dispose();
-        Announce("done");
-        return 0;
-    }
-    default:
-        Console.Error.WriteLine("usage: FaultChild model <source.zip> <target.zip> <first> | checkpoints <folder> <steps>");
-        return 2;
+    return 0;
+}
+
+static int WriteCheckpointsUntilKilled(string folder, int steps)
+{
+    TorchSharp.torch.set_num_threads(1);
+    var trainer = new MaskRcnnTrainer(FaultTrialSetup.Trainer(steps, folder));
+    trainer.StepCompleted += (_, e) => Announce($"step {e.Step}");
+    trainer.Message += (_, m) => { if (m.StartsWith("Checkpoint at step ", StringComparison.Ordinal)) Announce("checkpoint " + m.Split(' ')[3]); };
+    Announce("ready");
+    trainer.Train(FaultTrialSetup.Data()).Model.Dispose();
+    Announce("done");
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: FaultChild model <source.zip> <target.zip> <first> | checkpoints <folder> <steps> | huge-pages [torch-first]");
+    return 2;
+}
+
+static int HugePageReport(bool torchFirst)
+{
+    if (torchFirst) AllocateWithTorchSharpOnly();
+    bool active = IsHugePageAllocationActive();
+    long before = AnonHugePagesKiB();
+    using var filled = TorchSharp.torch.ones(16L << 20);
+    long after = AnonHugePagesKiB();
+    Announce(string.Create(CultureInfo.InvariantCulture, $"huge-pages active={active} anon-huge-kib-before={before} after={after}"));
+    return 0;
+}
+
+static void AllocateWithTorchSharpOnly() => TorchSharp.torch.ones(1 << 20).Dispose();
+
+static bool IsHugePageAllocationActive() => Microsoft.ML.MaskRcnn.Native.HugePageAllocation.IsActive();
+
+static long AnonHugePagesKiB()
+{
+    foreach (var line in System.IO.File.ReadLines("/proc/self/smaps_rollup"))
+        if (line.StartsWith("AnonHugePages:", StringComparison.Ordinal))
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    return 0;
 }
 
 static void Announce(string line)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -18,9 +19,19 @@ namespace Microsoft.ML.MaskRcnn.Tests.Reliability
         private readonly BlockingCollection<string> lines = new();
         private readonly Stopwatch clock = Stopwatch.StartNew();
 
-        public FaultChildProcess(params string[] arguments)
+        public FaultChildProcess(params string[] arguments) : this(new Dictionary<string, string?>(), arguments)
+        {
+        }
+
+        /// <summary>A child with <paramref name="environment"/> changed (a null value removes the variable).</summary>
+        public FaultChildProcess(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
         {
             var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var (name, value) in environment)
+            {
+                if (value is null) start.Environment.Remove(name);
+                else start.Environment[name] = value;
+            }
             string app = Path.Combine(ChildFolder, "Microsoft.ML.MaskRcnn.FaultChild");
             if (File.Exists(app)) start.FileName = app;
             else
