@@ -56,10 +56,15 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
     /// <summary>Runs a benchmark script with Debian's Python and parses its "name value" lines.</summary>
     public static class PythonBenchmark
     {
-        public static Dictionary<string, double> Run(string script, params string[] arguments)
+        public static Dictionary<string, double> Run(string script, params string[] arguments) =>
+            Run(new Dictionary<string, string>(), script, arguments);
+
+        /// <summary>The script with <paramref name="environment"/> added to this process's.</summary>
+        public static Dictionary<string, double> Run(IReadOnlyDictionary<string, string> environment, string script, params string[] arguments)
         {
             string path = Path.Combine(TestUtilities.RepositoryPaths.ReferenceScripts, script);
             var start = new ProcessStartInfo(TestUtilities.PythonReference.Interpreter);
+            foreach (var (name, value) in environment) start.Environment[name] = value;
             start.ArgumentList.Add(path);
             foreach (var a in arguments) start.ArgumentList.Add(a);
             return NameValueProcess.Run(start, script);

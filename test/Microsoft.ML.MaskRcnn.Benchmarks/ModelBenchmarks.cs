@@ -43,7 +43,9 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                 return;
             }
 
-            var (rounds, phases) = Settings(options);
+            var (rounds, phases, environment, compareHugePages) = Settings(options);
+            if (environment.Ours.Count + environment.Reference.Count > 0)
+                Console.WriteLine("INFO process environment: ours " + Describe(environment.Ours) + "; reference " + Describe(environment.Reference));
             PythonBenchmark.Run("model_benchmark.py", "export", threads, weightsPath);
             // Each phase runs in a fresh process on both sides, so that peak memory is that phase's alone; the sides
             // alternate, round after round, and the medians are compared (one process's peak moves by 5% between runs
@@ -52,6 +54,8 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             var ours = new List<Dictionary<string, double>>();
             var referenceBest = new List<Dictionary<string, double>>();
             var oursBest = new List<Dictionary<string, double>>();
+            var oursWithoutHugePages = new List<Dictionary<string, double>>();
+            var withoutHugePages = new Dictionary<string, string>(environment.Ours) { [HugePagesVariable] = "0" };
             var best = BestCompute();
             Console.WriteLine($"INFO our best settings here: memory format {best.MemoryFormat}, folded batch norm {best.FoldBatchNorm}, " +
                               $"inference precision {best.InferencePrecision} (native bfloat16: {ComputeOptions.HasNativeBFloat16(torch.CPU)}); " +
@@ -63,22 +67,28 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                 {
                     string measuredPhase = bestSettings ? measured + "_best" : measured;
                     if (!phases.Contains(measuredPhase)) continue;
-                    var theirs = PythonBenchmark.Run("model_benchmark.py", measuredPhase, threads, weightsPath);
+                    var theirs = PythonBenchmark.Run(environment.Reference, "model_benchmark.py", measuredPhase, threads, weightsPath);
                     (bestSettings ? referenceBest : reference).Add(theirs);
                     if (bestSettings)  // which of its settings torchvision's best run chose, and what each took
                         Console.WriteLine($"round {round} {measuredPhase} reference: " +
                                           string.Join(", ", theirs.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}={p.Value:G6}"))));
                     if (bestSettings && measured == "train") continue;
-                    var mine = RunPhaseProcess(measuredPhase, threads);
+                    // With huge_pages=both, ours also runs without huge pages, first in every other round.
+                    bool alsoWithout = compareHugePages && !bestSettings;
+                    Dictionary<string, double>? without = alsoWithout && round % 2 == 0 ? RunPhaseProcess(measuredPhase, threads, withoutHugePages) : null;
+                    var mine = RunPhaseProcess(measuredPhase, threads, environment.Ours);
+                    if (alsoWithout) without ??= RunPhaseProcess(measuredPhase, threads, withoutHugePages);
                     (bestSettings ? oursBest : ours).Add(mine);
+                    if (without is not null) oursWithoutHugePages.Add(without);
                     foreach (var key in mine.Keys.Where(theirs.ContainsKey))
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} {measuredPhase} {key} ours={mine[key]:G6} reference={theirs[key]:G6}"));
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} {measuredPhase} {key} ours={mine[key]:G6} reference={theirs[key]:G6}") +
+                                          (without is null ? "" : string.Create(CultureInfo.InvariantCulture, $" ours_without_huge_pages={without[key]:G6}")));
                 }
                 if (phases.Contains("train_best"))
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"round {round} train_best train_step_seconds reference={referenceBest[^1]["train_step_seconds"]:G6} (ours: the train line above)"));
             }
-            if (phases.SetEquals(AllPhases)) ReportAll(ours, reference, oursBest, referenceBest, RunPhaseProcess("roofline", threads), best);
+            if (phases.SetEquals(AllPhases)) ReportAll(ours, reference, oursBest, referenceBest, RunPhaseProcess("roofline", threads, environment.Ours), best);
             else
             {
                 // A partial run (--set phases=...): the RESULT lines of the phases it measured.
@@ -87,7 +97,11 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                              ("eval", "r50_fpn_eval_800x1066", "eval_seconds", "s", 1.0), ("eval", "r50_fpn_eval_peak_rss", "eval_peak_rss_bytes", "MiB", 1048576.0),
                              ("train", "r50_fpn_train_step_batch2", "train_step_seconds", "s", 1.0), ("train", "r50_fpn_train_peak_rss", "train_peak_rss_bytes", "MiB", 1048576.0),
                          })
-                    if (phases.Contains(partPhase)) Report(name, ours, reference, key, divisor, unit);
+                    if (phases.Contains(partPhase))
+                    {
+                        Report(name, ours, reference, key, divisor, unit);
+                        if (compareHugePages) Report(name + "_without_huge_pages", oursWithoutHugePages, reference, key, divisor, unit);
+                    }
             }
         }
 
@@ -132,19 +146,44 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             InferencePrecision = ComputeOptions.HasNativeBFloat16(torch.CPU) ? ComputePrecision.BFloat16 : ComputePrecision.Float32,
         };
 
-        /// <summary>"--set rounds=N" (default 3): processes per phase and side; "--set phases=a,b" (default all: eval, train, eval_best, train_best).</summary>
-        private static (int rounds, HashSet<string> phases) Settings(BenchmarkOptions options)
+        /// <summary>
+        /// "--set rounds=N" (default 3): processes per phase and side; "--set phases=a,b" (default all: eval, train, eval_best,
+        /// train_best); "--set huge_pages=off": ours without libtorch's huge-page allocation (THP_MEM_ALLOC_ENABLE=0; the
+        /// library turns it on by default, torch 1.13 has none); "--set huge_pages=both": ours with and without, alternating,
+        /// for eval and train (partial runs only: it adds *_without_huge_pages lines); "--set malloc=retain": both sides with
+        /// glibc's allocator told to keep freed memory for reuse instead of returning each large block to the kernel (no
+        /// mmap, no trimming).
+        /// </summary>
+        private static (int rounds, HashSet<string> phases, (Dictionary<string, string> Ours, Dictionary<string, string> Reference) environment,
+                        bool compareHugePages) Settings(BenchmarkOptions options)
         {
+            bool compareHugePages = false;
             int rounds = 3;
             var phases = new HashSet<string>(AllPhases);
+            var ours = new Dictionary<string, string>();
+            var reference = new Dictionary<string, string>();
             foreach (var (name, value) in options.Settings)
             {
                 if (name == "phases" && value.Split(',').All(AllPhases.Contains)) phases = new HashSet<string>(value.Split(','));
+                else if (name == "huge_pages" && value == "off") ours[HugePagesVariable] = "0";
+                else if (name == "huge_pages" && value == "both") compareHugePages = true;
+                else if (name == "malloc" && value == "retain") ours["GLIBC_TUNABLES"] = reference["GLIBC_TUNABLES"] = RetainingMalloc;
                 else if (name != "rounds" || !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out rounds) || rounds < 1)
-                    throw new ArgumentException($"The model suite takes --set rounds=N (N >= 1) and --set phases=LIST (of {string.Join(", ", AllPhases)}); got {name}={value}.");
+                    throw new ArgumentException($"The model suite takes --set rounds=N (N >= 1), --set phases=LIST (of {string.Join(", ", AllPhases)}), " +
+                                                $"--set huge_pages=off|both and --set malloc=retain; got {name}={value}.");
             }
-            return (rounds, phases);
+            if (compareHugePages && phases.SetEquals(AllPhases))
+                throw new ArgumentException("--set huge_pages=both needs a partial run: add --set phases=eval,train (or one of them).");
+            return (rounds, phases, (ours, reference), compareHugePages);
         }
+
+        private const string HugePagesVariable = Native.HugePageAllocation.Variable;
+
+        /// <summary>glibc tunables: never serve an allocation with its own mapping, never give the heap's top back.</summary>
+        private const string RetainingMalloc = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295";
+
+        private static string Describe(Dictionary<string, string> environment) =>
+            environment.Count == 0 ? "unchanged" : string.Join(" ", environment.Select(p => $"{p.Key}={p.Value}"));
 
         private static double Median(List<Dictionary<string, double>> runs, string key)
         {
@@ -154,13 +193,14 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
         }
 
         /// <summary>Runs this benchmark program again with <see cref="PhaseVariable"/> set and parses its "name value" lines.</summary>
-        private static Dictionary<string, double> RunPhaseProcess(string phase, string threads)
+        private static Dictionary<string, double> RunPhaseProcess(string phase, string threads, IReadOnlyDictionary<string, string> environment)
         {
             string host = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark's own executable is unknown");
             var start = new ProcessStartInfo(host);
             // Under "dotnet Benchmarks.dll" the host is dotnet itself and needs the assembly; the apphost does not.
             if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(ModelBenchmarks).Assembly.Location);
             foreach (var a in new[] { "model", "--threads", threads }) start.ArgumentList.Add(a);
+            foreach (var (name, value) in environment) start.Environment[name] = value;
             start.Environment[PhaseVariable] = phase;
             return NameValueProcess.Run(start, $"our {phase} phase");
         }

@@ -10,9 +10,8 @@ namespace Microsoft.ML.MaskRcnn.Native
     /// Transparent huge pages for libtorch's CPU tensors. libtorch 2.x aligns CPU allocations of 2 MiB and more to the page size
     /// and advises the kernel to back them with huge pages when <c>THP_MEM_ALLOC_ENABLE=1</c> is in the process
     /// environment at its first allocation (it reads the variable once). Mask R-CNN allocates and frees feature maps of
-    /// tens to hundreds of MiB in every pass, which glibc maps afresh each time: with 4 KiB pages a sixth of an R50-FPN
-    /// training step's CPU time went to the kernel, mostly page faults, and huge pages made the step faster by about as
-    /// much (figures in docs/benchmarks.md, "Huge pages"). So the library sets the variable when it loads, on Linux, unless the
+    /// tens to hundreds of MiB in every pass, which glibc maps afresh each time, 4 KiB page by page: with huge pages an
+    /// R50-FPN evaluation on a CPU took 12% less time, at the same peak memory (docs/benchmarks.md, "Huge pages"). So the library sets the variable when it loads, on Linux, unless the
     /// process already has it: <c>THP_MEM_ALLOC_ENABLE=0</c> in the environment opts out. It cannot take effect when the
     /// application allocated a TorchSharp tensor before it first used this library.
     /// </summary>
