@@ -23,7 +23,8 @@ CONFIGURATION="${CONFIGURATION:-Release}"
 BUILD_PACKAGES=(libpng-dev libjpeg62-turbo-dev cmake g++ make fonts-dejavu-core)
 # OpenBLAS so that the reference's BLAS is fast (without it Debian's torch runs on the unoptimised reference BLAS).
 # clang with libFuzzer and the sanitizer runtimes: the native fuzz harnesses, whose saved corpora a test replays.
-REFERENCE_PACKAGES=(python3-torch python3-torchvision libopenblas0-pthread clang libclang-rt-14-dev libfuzzer-14-dev)
+# python3-onnx: ONNX's own checker validates the exported models in a test.
+REFERENCE_PACKAGES=(python3-torch python3-torchvision python3-onnx libopenblas0-pthread clang libclang-rt-14-dev libfuzzer-14-dev)
 
 log() { printf '[build] %s\n' "$*" >&2; }
 

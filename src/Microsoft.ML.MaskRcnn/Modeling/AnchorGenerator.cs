@@ -59,7 +59,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             return torch.cat(perLevel, 0).MoveToOuterDisposeScope();
         }
 
-        private Tensor CellAnchors(int level, ScalarType dtype, Device device)
+        /// <summary>The zero-centred anchors [A, 4] of one cell of <paramref name="level"/>, rounded to integers.</summary>
+        internal Tensor CellAnchors(int level, ScalarType dtype, Device device)
         {
             using var scope = NewDisposeScope();
             var scales = torch.tensor(sizes[level], dtype, device);

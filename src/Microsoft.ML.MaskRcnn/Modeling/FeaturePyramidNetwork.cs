@@ -99,6 +99,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
 
         internal ResNetBody Body => body;
 
+        internal FeaturePyramidNetwork Fpn => fpn;
+
         public override Tensor[] forward(Tensor images)
         {
             using var scope = NewDisposeScope();

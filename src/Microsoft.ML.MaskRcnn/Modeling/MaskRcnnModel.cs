@@ -100,6 +100,30 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             return call(images, null).Detections!;
         }
 
+        /// <summary>
+        /// Detections in the frame of the transformed batch <paramref name="batch"/> (evaluation mode): boxes in each
+        /// resized image, masks as 28x28 probabilities over their boxes, before mapping back and pasting (what the ONNX
+        /// export computes).
+        /// </summary>
+        internal RoIHeadsDetections[] DetectInTransformedBatch(Tensor batch, (long height, long width)[] imageSizes)
+        {
+            if (training) throw new InvalidOperationException("Detection runs in evaluation mode: call eval() first.");
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var features = backbone.call(batch);
+            var (proposals, _) = rpn.call(new RpnInput(batch, imageSizes, features, null));
+            var named = ResNetFpnBackbone.LevelNames.Zip(features).ToDictionary(p => p.First, p => p.Second);
+            var (detections, _) = roi_heads.call(new RoIHeadsInput(named, proposals, imageSizes, null));
+            foreach (var d in detections)
+            {
+                d.Boxes.MoveToOuterDisposeScope();
+                d.Labels.MoveToOuterDisposeScope();
+                d.Scores.MoveToOuterDisposeScope();
+                d.MaskProbabilities.MoveToOuterDisposeScope();
+            }
+            return detections;
+        }
+
         protected override void Dispose(bool disposing)
         {
             if (disposing) generator.Dispose();

@@ -35,6 +35,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             RegisterComponents();
         }
 
+        internal AnchorGenerator Anchors => anchorGenerator;
+
         /// <summary>The anchor sampler (replaceable by tests with a deterministic one).</summary>
         internal ExampleSampler Sampler { get; set; }
 
