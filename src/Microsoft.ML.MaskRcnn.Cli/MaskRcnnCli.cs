@@ -12,7 +12,7 @@ using SystemCommand = System.CommandLine.Command;
 namespace Microsoft.ML.MaskRcnn.Cli
 {
     /// <summary>
-    /// The <c>maskrcnn</c> command-line tool: <c>train</c>, <c>evaluate</c> and <c>predict</c> over the ML.NET pipeline
+    /// The <c>maskrcnn</c> command-line tool: <c>train</c>, <c>evaluate</c>, <c>predict</c> and <c>export</c> over the ML.NET pipeline
     /// (<c>LoadImages</c> -> <c>DetectInstances</c>). See docs/cli.md.
     /// </summary>
     public static class MaskRcnnCli
@@ -29,7 +29,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
         /// <summary>The command was interrupted (Ctrl-C): 128 + SIGINT, as shells report it.</summary>
         public const int Interrupted = 130;
 
-        private static readonly ICliCommand[] Commands = { new TrainCommand(), new EvaluateCommand(), new PredictCommand() };
+        private static readonly ICliCommand[] Commands = { new TrainCommand(), new EvaluateCommand(), new PredictCommand(), new ExportCommand() };
 
         /// <summary>
         /// Runs the tool with <paramref name="args"/> (as given to Main), writing results and progress to

@@ -11,7 +11,7 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
     [TestClass]
     public sealed class CliDocsAgreementTests
     {
-        private static readonly string[] Commands = { "train", "evaluate", "predict" };
+        private static readonly string[] Commands = { "train", "evaluate", "predict", "export" };
 
         /// <summary>An option as <c>--help</c> shows it: its value placeholder (null for a flag), default, whether required.</summary>
         private sealed record HelpOption(string? Value, string? Default, bool Required);

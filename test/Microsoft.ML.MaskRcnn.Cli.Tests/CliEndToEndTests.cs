@@ -188,6 +188,33 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
         }
 
         [TestMethod]
+        public void ExportWritesAnOnnxFileThatOnnxRuntimeLoadsWithTheModelsCategories()
+        {
+            string onnx = Path.Combine(root, "export", "shapes.onnx");   // the folder does not exist yet
+            var run = CliRun.Of("export", "--model", modelPath, "--onnx", onnx);
+            Assert.AreEqual(0, run.ExitCode, run.ToString());
+            StringAssert.Contains(run.Out, $"Wrote {onnx} (");
+            StringAssert.Contains(run.Out, "3 classes");
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+            CollectionAssert.AreEquivalent(new[] { "images", "image_size" }, session.InputMetadata.Keys.ToArray());
+            using var config = JsonDocument.Parse(session.ModelMetadata.CustomMetadataMap[Onnx.MaskRcnnOnnxExporter.ConfigMetadataKey]);
+            CollectionAssert.AreEqual(ClassNames(), config.RootElement.GetProperty("category_names").EnumerateArray().Select(e => e.GetString()).ToArray());
+            // The model's labels 1..3 (the COCO file's own ids are matched by name when predict writes COCO results).
+            CollectionAssert.AreEqual(new[] { 1L, 2L, 3L }, config.RootElement.GetProperty("category_ids").EnumerateArray().Select(e => e.GetInt64()).ToArray());
+            Assert.AreEqual(64, config.RootElement.GetProperty("min_size").GetInt32());
+
+            var missing = CliRun.Of("export", "--model", modelPath);
+            Assert.AreEqual(2, missing.ExitCode, missing.ToString());
+            StringAssert.Contains(missing.Error, "--onnx is required");
+            string damaged = Path.Combine(root, "export", "damaged.zip");
+            File.WriteAllBytes(damaged, new byte[] { 80, 75, 3, 4, 1, 2, 3 });
+            var failed = CliRun.Of("export", "--model", damaged, "--onnx", Path.Combine(root, "export", "damaged.onnx"));
+            Assert.AreEqual(1, failed.ExitCode, failed.ToString());
+            StringAssert.Contains(failed.Error, damaged);
+            Assert.IsFalse(File.Exists(Path.Combine(root, "export", "damaged.onnx")));
+        }
+
+        [TestMethod]
         public void PredictOnOneImageWithoutOverlaysWritesOnlyItsPredictions()
         {
             string output = Path.Combine(root, "predict-one");
