@@ -4,6 +4,8 @@
 usage: /usr/bin/python3 model_benchmark.py MODE THREADS WEIGHTS_DAT
   MODE export: write the seeded weights to WEIGHTS_DAT (TorchSharp .dat layout) and the input image next to it
   MODE eval:   load nothing, rebuild the same seeded model, time inference (median of repeats), print peak RSS
+  MODE eval_network: time the network alone (backbone, RPN, RoI heads) on the transformed image, as the ONNX export
+       covers: no resizing, normalising or mask pasting inside the timing
   MODE train:  time one training step with a batch of 2 (SGD, momentum 0.9), print peak RSS
   MODE eval_best, train_best: the same with torchvision's best settings on this machine: the faster of the default
        layout and channels_last (both measured), inference_mode for eval, and bfloat16 autocast where the CPU computes
@@ -112,6 +114,20 @@ if mode == "export":
     write_tensors(weights_path, model.state_dict())
     write_tensors(os.path.join(os.path.dirname(weights_path), "model_benchmark_images.dat"),
                   {"eval": image(1), "train0": image(2), "train1": image(3)})
+elif mode == "eval_network":
+    model = build()
+    model.eval()
+    with torch.no_grad():
+        batch, _ = model.transform([image(1)])
+
+        def network():
+            features = model.backbone(batch.tensors)
+            proposals, _ = model.rpn(batch, features)
+            return model.roi_heads(features, proposals, batch.image_sizes)[0]
+
+        print("detections", network()[0]["boxes"].shape[0])
+        print("eval_network_seconds", median_seconds(network, 1, 3))
+    print("eval_network_peak_rss_bytes", peak_rss_bytes())
 elif not best:
     # torchvision's defaults: float32, the default layout, no_grad for evaluation.
     if mode == "eval":
