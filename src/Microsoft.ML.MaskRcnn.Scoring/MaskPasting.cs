@@ -15,6 +15,16 @@ namespace Microsoft.ML.MaskRcnn.Scoring
         /// </summary>
         public static float[] Paste(ReadOnlySpan<float> masks, int maskSize, ReadOnlySpan<float> boxes, int index, int imageHeight, int imageWidth)
         {
+            var image = new float[(long)imageHeight * imageWidth];
+            PasteInto(masks, maskSize, boxes, index, imageHeight, imageWidth, image);
+            return image;
+        }
+
+        /// <summary>As <see cref="Paste"/>, into <paramref name="image"/> (imageHeight * imageWidth values, all zero).</summary>
+        public static void PasteInto(ReadOnlySpan<float> masks, int maskSize, ReadOnlySpan<float> boxes, int index, int imageHeight, int imageWidth, Span<float> image)
+        {
+            if (image.Length != (long)imageHeight * imageWidth)
+                throw new ArgumentException($"The image holds {image.Length} values, not {imageHeight} x {imageWidth}.", nameof(image));
             int padded = maskSize + 2;
             var map = new float[padded * padded];
             var source = masks.Slice(index * maskSize * maskSize, maskSize * maskSize);
@@ -27,16 +37,14 @@ namespace Microsoft.ML.MaskRcnn.Scoring
             long x0 = (long)(centreX - halfWidth), y0 = (long)(centreY - halfHeight);
             long x1 = (long)(centreX + halfWidth), y1 = (long)(centreY + halfHeight);
 
-            var image = new float[(long)imageHeight * imageWidth];
             long left = Math.Max(x0, 0), right = Math.Min(x1 + 1, imageWidth);
             long top = Math.Max(y0, 0), bottom = Math.Min(y1 + 1, imageHeight);
-            if (right <= left || bottom <= top) return image;
+            if (right <= left || bottom <= top) return;
             // torchvision's box size counts both end pixels.
             int width = (int)Math.Max(x1 - x0 + 1, 1), height = (int)Math.Max(y1 - y0 + 1, 1);
             var resized = BilinearResize.Resize(map, 1, padded, padded, height, width);
             for (long y = top; y < bottom; y++)
-                Array.Copy(resized, (y - y0) * width + (left - x0), image, y * imageWidth + left, right - left);
-            return image;
+                resized.AsSpan((int)((y - y0) * width + (left - x0)), (int)(right - left)).CopyTo(image.Slice((int)(y * imageWidth + left)));
         }
     }
 }

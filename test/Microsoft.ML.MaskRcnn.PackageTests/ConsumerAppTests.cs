@@ -31,6 +31,9 @@ namespace Microsoft.ML.MaskRcnn.PackageTests
                 string configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
                 Commands.Dotnet(RepositoryPaths.Root, "pack", Path.Combine(RepositoryPaths.Root, "src", "Microsoft.ML.MaskRcnn"), "-c", configuration, "--no-build",
                     "-p:PackageVersion=" + version, "-o", feed, "-nologo");
+                // The product depends on its torch-free scoring package, packed beside it with the same version.
+                Commands.Dotnet(RepositoryPaths.Root, "pack", Path.Combine(RepositoryPaths.Root, "src", "Microsoft.ML.MaskRcnn.Scoring"), "-c", configuration, "--no-build",
+                    "-p:PackageVersion=" + version, "-o", feed, "-nologo");
                 string package = Path.Combine(feed, $"Microsoft.ML.MaskRcnn.{version}.nupkg");
                 AssertPackageContents(package);
 
@@ -59,8 +62,11 @@ namespace Microsoft.ML.MaskRcnn.PackageTests
                 // The test's own version of the package must not pile up in the NuGet cache.
                 string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
                     ? configured : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-                string cached = Path.Combine(cache, "microsoft.ml.maskrcnn", version);
-                if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+                foreach (var id in new[] { "microsoft.ml.maskrcnn", "microsoft.ml.maskrcnn.scoring" })
+                {
+                    string cached = Path.Combine(cache, id, version);
+                    if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+                }
             }
         }
 
@@ -81,6 +87,7 @@ namespace Microsoft.ML.MaskRcnn.PackageTests
             StringAssert.Contains(text, "<dependency id=\"Microsoft.ML\" version=\"[6.0.0, 6.1.0)\"");
             StringAssert.Contains(text, "<dependency id=\"Microsoft.ML.ImageAnalytics\" version=\"[6.0.0, 6.1.0)\"");
             StringAssert.Contains(text, "<dependency id=\"TorchSharp\" version=\"0.107.0\"");
+            StringAssert.Contains(text, "<dependency id=\"Microsoft.ML.MaskRcnn.Scoring\" version=\"" + Path.GetFileNameWithoutExtension(package)["Microsoft.ML.MaskRcnn.".Length..] + "\"");
             Assert.IsFalse(text.Contains("<dependency id=\"ReferencePublicizer"), "the build tool is not a dependency");
             Assert.IsFalse(text.Contains("<dependency id=\"TorchSharp-c"), "the backend is the application's choice");
         }

@@ -91,13 +91,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         /// number divided by a tensor is computed as reciprocal(tensor) * number (so 320 / 200 gives 1.5999999, not 1.6,
         /// and the resized side is 319, as torchvision's).
         /// </summary>
-        public static double ResizeScale(long height, long width, int shortSide, int maxSize)
-        {
-            float minSide = Math.Min(height, width), maxSide = Math.Max(height, width);
-            float byShortSide = (1f / minSide) * shortSide;
-            float byLongSide = (1f / maxSide) * maxSize;
-            return Math.Min(byShortSide, byLongSide);
-        }
+        public static double ResizeScale(long height, long width, int shortSide, int maxSize) =>
+            Scoring.ImagePreparation.ResizeScale(checked((int)height), checked((int)width), shortSide, maxSize);
 
         private (Tensor image, DetectionTarget? target) Resize(Tensor image, DetectionTarget? target, int shortSide)
         {

@@ -1,60 +1,41 @@
 using System;
+using System.Threading.Tasks;
+using Microsoft.ML.MaskRcnn.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Microsoft.ML.MaskRcnn.Modeling
 {
     /// <summary>
-    /// Pastes 28x28 mask probabilities into the image (torchvision's paste_masks_in_image): each mask is padded by one
-    /// pixel, its box enlarged by the same factor and rounded towards zero to integer pixels, the mask resized
-    /// bilinearly to the box and copied into a zero image, clipped at the image borders.
+    /// Pastes mask probabilities into the image with the paste the ONNX scoring path uses (<see cref="MaskPasting"/>,
+    /// torchvision's paste_masks_in_image in plain C#), so that both paths give the same masks: the probabilities and
+    /// boxes are read to the CPU, each detection is pasted into its own plane of the result, and the result goes to the
+    /// masks' device.
     /// </summary>
     internal static class MaskPaste
     {
+        /// <summary>Masks [K, 1, M, M] over boxes [K, 4] (in the image) as [K, 1, imageHeight, imageWidth] probabilities.</summary>
         public static Tensor Paste(Tensor masks, Tensor boxes, long imageHeight, long imageWidth)
         {
             long count = masks.shape[0];
             if (count == 0) return torch.zeros(new[] { 0, 1, imageHeight, imageWidth }, masks.dtype, masks.device);
-            using var scope = NewDisposeScope();
-            long m = masks.shape[^1];
-            const long padding = 1;
-            double scale = (double)(m + 2 * padding) / m;
-            var padded = F.pad(masks, new[] { padding, padding, padding, padding });
-            var expanded = ExpandBoxes(boxes, scale).to(ScalarType.Int64);
-            var corners = TensorArrays.ToArray<long>(expanded);
-            // One output written mask by mask: stacking separately pasted images (torchvision) holds every image twice.
-            var pasted = torch.zeros(new[] { count, 1, imageHeight, imageWidth }, masks.dtype, masks.device);
-            for (long i = 0; i < count; i++)
+            int maskSize = (int)masks.shape[^1], height = (int)imageHeight, width = (int)imageWidth;
+            var probabilities = TensorArrays.ToArray<float>(masks);
+            var corners = TensorArrays.ToArray<float>(boxes);
+            var pasted = torch.zeros(new[] { count, 1, imageHeight, imageWidth }, ScalarType.Float32);
+            long plane = imageHeight * imageWidth;
+            IntPtr data = Ops.OpsNative.Data(pasted);
+            Parallel.For(0, (int)count, i =>
             {
-                long x0 = corners[4 * i], y0 = corners[4 * i + 1], x1 = corners[4 * i + 2], y1 = corners[4 * i + 3];
-                using var image = pasted[i, 0];
-                PasteOne(padded[i, 0], x0, y0, x1, y1, image);
-            }
-            return pasted.MoveToOuterDisposeScope();
-        }
-
-        private static Tensor ExpandBoxes(Tensor boxes, double scale)
-        {
-            var halfWidth = (boxes[TensorIndex.Colon, 2] - boxes[TensorIndex.Colon, 0]) * 0.5 * scale;
-            var halfHeight = (boxes[TensorIndex.Colon, 3] - boxes[TensorIndex.Colon, 1]) * 0.5 * scale;
-            var centreX = (boxes[TensorIndex.Colon, 2] + boxes[TensorIndex.Colon, 0]) * 0.5;
-            var centreY = (boxes[TensorIndex.Colon, 3] + boxes[TensorIndex.Colon, 1]) * 0.5;
-            return torch.stack(new[] { centreX - halfWidth, centreY - halfHeight, centreX + halfWidth, centreY + halfHeight }, 1);
-        }
-
-        private static void PasteOne(Tensor mask, long x0, long y0, long x1, long y1, Tensor image)
-        {
-            using var scope = NewDisposeScope();
-            long imageHeight = image.shape[0], imageWidth = image.shape[1];
-            // torchvision's box size counts both end pixels (TO_REMOVE = 1).
-            long width = Math.Max(x1 - x0 + 1, 1), height = Math.Max(y1 - y0 + 1, 1);
-            var resized = F.interpolate(mask.expand(1, 1, -1, -1), new[] { height, width }, mode: InterpolationMode.Bilinear, align_corners: false)[0, 0];
-            long left = Math.Max(x0, 0), right = Math.Min(x1 + 1, imageWidth);
-            long top = Math.Max(y0, 0), bottom = Math.Min(y1 + 1, imageHeight);
-            if (right > left && bottom > top)
-                image[TensorIndex.Slice(top, bottom), TensorIndex.Slice(left, right)] =
-                    resized[TensorIndex.Slice(top - y0, bottom - y0), TensorIndex.Slice(left - x0, right - x0)];
+                unsafe
+                {
+                    var image = new Span<float>((float*)data + i * plane, (int)plane);
+                    MaskPasting.PasteInto(probabilities, maskSize, corners, i, height, width, image);
+                }
+            });
+            GC.KeepAlive(pasted);
+            if (masks.dtype == ScalarType.Float32 && masks.device_type == DeviceType.CPU) return pasted;
+            using (pasted) return pasted.to(masks.dtype, masks.device);
         }
     }
 }
