@@ -74,6 +74,24 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
     /// <summary>Runs a measuring process to its end and parses the "name value" lines (value a number) it prints.</summary>
     public static class NameValueProcess
     {
+        /// <summary>
+        /// Runs this benchmark program again, for <paramref name="suite"/> with <paramref name="threads"/>, with
+        /// <paramref name="variable"/> set to <paramref name="phase"/> (and <paramref name="environment"/>): a measurement
+        /// in a fresh process, whose peak memory is its own.
+        /// </summary>
+        public static Dictionary<string, double> RunPhase(string suite, string threads, string variable, string phase,
+                                                          IReadOnlyDictionary<string, string>? environment = null)
+        {
+            string host = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark's own executable is unknown");
+            var start = new ProcessStartInfo(host);
+            // Under "dotnet Benchmarks.dll" the host is dotnet itself and needs the assembly; the apphost does not.
+            if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(NameValueProcess).Assembly.Location);
+            foreach (var a in new[] { suite, "--threads", threads }) start.ArgumentList.Add(a);
+            foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+            start.Environment[variable] = phase;
+            return Run(start, $"our {suite} {phase} phase");
+        }
+
         public static Dictionary<string, double> Run(ProcessStartInfo start, string what)
         {
             start.RedirectStandardOutput = true;

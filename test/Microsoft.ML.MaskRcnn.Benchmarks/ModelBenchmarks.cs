@@ -193,17 +193,8 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
         }
 
         /// <summary>Runs this benchmark program again with <see cref="PhaseVariable"/> set and parses its "name value" lines.</summary>
-        private static Dictionary<string, double> RunPhaseProcess(string phase, string threads, IReadOnlyDictionary<string, string> environment)
-        {
-            string host = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark's own executable is unknown");
-            var start = new ProcessStartInfo(host);
-            // Under "dotnet Benchmarks.dll" the host is dotnet itself and needs the assembly; the apphost does not.
-            if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(ModelBenchmarks).Assembly.Location);
-            foreach (var a in new[] { "model", "--threads", threads }) start.ArgumentList.Add(a);
-            foreach (var (name, value) in environment) start.Environment[name] = value;
-            start.Environment[PhaseVariable] = phase;
-            return NameValueProcess.Run(start, $"our {phase} phase");
-        }
+        private static Dictionary<string, double> RunPhaseProcess(string phase, string threads, IReadOnlyDictionary<string, string> environment) =>
+            NameValueProcess.RunPhase("model", threads, PhaseVariable, phase, environment);
 
         /// <summary>
         /// One phase in this process, printed as "name value" lines with the reference script's names. "PHASE@LAYOUT"

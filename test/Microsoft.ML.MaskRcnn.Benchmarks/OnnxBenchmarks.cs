@@ -159,15 +159,8 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             return (new DenseTensor<float>(values, new[] { 1, 3, (int)batchHeight, (int)batchWidth }), new DenseTensor<long>(new[] { height, width }, new[] { 2 }));
         }
 
-        private static Dictionary<string, double> RunPhase(string phase, string threads)
-        {
-            string host = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark's own executable is unknown");
-            var start = new ProcessStartInfo(host);
-            if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(OnnxBenchmarks).Assembly.Location);
-            foreach (var a in new[] { "onnx", "--threads", threads }) start.ArgumentList.Add(a);
-            start.Environment[PhaseVariable] = phase;
-            return NameValueProcess.Run(start, $"the {phase} phase");
-        }
+        private static Dictionary<string, double> RunPhase(string phase, string threads) =>
+            NameValueProcess.RunPhase("onnx", threads, PhaseVariable, phase);
 
         /// <summary>"MODEL:SIDE" in this process: r50 or main, onnxruntime or torchsharp.</summary>
         private static void MeasurePhase(string phase, int threads, string folder)
@@ -195,7 +188,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                     return byName["labels"].AsTensor<long>().Length;
                 }
                 detections = Run(Path.Combine(folder, $"{model}.{side}.detections"));
-                seconds = MedianSeconds(() => Run(), repeats: 3);
+                seconds = BenchmarkReport.MedianMilliseconds(() => Run(), warmup: 0, repeats: 3) / 1000;
                 Console.WriteLine($"libtorch_loaded {(File.ReadAllText("/proc/self/maps").Contains("libtorch", StringComparison.Ordinal) ? 1 : 0)}");
             }
             else if (side == "torchsharp")
@@ -222,7 +215,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                     return d.Boxes.shape[0];
                 }
                 detections = Run(Path.Combine(folder, $"{model}.{side}.detections"));
-                seconds = MedianSeconds(() => Run(), repeats: 3);
+                seconds = BenchmarkReport.MedianMilliseconds(() => Run(), warmup: 0, repeats: 3) / 1000;
                 if (transformer is null) network.Dispose();
                 else transformer.Dispose();
             }
@@ -289,19 +282,6 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             BenchmarkReport.Result($"{name}_onnxruntime_max_box_difference", box, null, "px");
             BenchmarkReport.Result($"{name}_onnxruntime_max_score_difference", score, null, "probability");
             BenchmarkReport.Result($"{name}_onnxruntime_max_mask_difference", mask, null, "probability");
-        }
-
-        private static double MedianSeconds(Action action, int repeats)
-        {
-            var samples = new List<double>();
-            for (int i = 0; i < repeats; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                action();
-                samples.Add(watch.Elapsed.TotalSeconds);
-            }
-            samples.Sort();
-            return samples[samples.Count / 2];
         }
     }
 }
