@@ -69,6 +69,36 @@ namespace Microsoft.ML.MaskRcnn.Tests.Onnx
         }
 
         [TestMethod]
+        public void TheFromScratchRecipesBatchNormGivesTheSameDetections()
+        {
+            // The embedded-shapes recipe from scratch: ordinary BatchNorm2d (evaluated with its running statistics, here
+            // drawn away from the identity), two mask-head layers, narrower heads, other anchor sizes and top-n.
+            var options = MaskRcnnTrainerOptions.EmbeddedShapes().Model;
+            Assert.AreEqual(BackboneNormalization.BatchNorm, options.BackboneNormalization);
+            torch.manual_seed(6);
+            using var model = new MaskRcnnModel(options);
+            using (no_grad())
+            {
+                var generator = new Generator(8);
+                foreach (var (name, buffer) in model.named_buffers().Where(b => b.name.StartsWith("backbone.body.", StringComparison.Ordinal)))
+                {
+                    if (name.EndsWith("running_var", StringComparison.Ordinal)) buffer.uniform_(0.5, 2.0, generator);
+                    else if (name.EndsWith("running_mean", StringComparison.Ordinal)) buffer.uniform_(-0.3, 0.3, generator);
+                }
+                model.named_parameters().Single(p => p.name == "roi_heads.box_predictor.cls_score.weight").parameter.mul_(30);
+            }
+            model.eval();
+            string path = TemporaryOnnx();
+            MaskRcnnOnnxExporter.Export(model, path);
+            using var session = new InferenceSession(path);
+            var (ours, theirs) = DetectBothWays(model, session, Picture(128, 160, 7));
+            Console.WriteLine($"embedded shapes from scratch: {Describe(ours, theirs)}");
+            Assert.IsTrue(ours.Count > 10, $"only {ours.Count} detections");
+            AssertSameDetections(ours, theirs, BoxTolerance, ScoreTolerance, MaskTolerance, "BatchNorm");
+            File.Delete(path);
+        }
+
+        [TestMethod]
         public void AnImageWithoutDetectionsGivesEmptyOutputs()
         {
             // 90 classes and random heads: every class probability is near 1/91, under the 0.05 threshold.
