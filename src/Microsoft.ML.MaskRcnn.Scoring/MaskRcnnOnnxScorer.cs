@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using Microsoft.ML.MaskRcnn.Data;
+using Microsoft.ML.MaskRcnn.Imaging;
+using Microsoft.ML.MaskRcnn.Training;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -48,6 +51,38 @@ namespace Microsoft.ML.MaskRcnn.Scoring
         /// </summary>
         public IReadOnlyList<OnnxInstance> Score(ReadOnlySpan<byte> rgb, int width, int height)
         {
+            var detections = RunNetwork(rgb, width, height);
+            var instances = new List<OnnxInstance>(detections.Count);
+            for (int i = 0; i < detections.Count; i++)
+            {
+                var (label, score, box) = detections.Describe(i);
+                instances.Add(new OnnxInstance(label, Settings.CategoryIds[label - 1], Settings.CategoryNames[label - 1], score,
+                                               box[0], box[1], box[2], box[3], detections.BinaryMask(i)));
+            }
+            return instances;
+        }
+
+        /// <summary>
+        /// The instances in <paramref name="image"/> (8-bit RGB) as the TorchSharp path's <see cref="InstancePrediction"/>
+        /// records, masks run-length encoded: what the ML.NET transformer outputs.
+        /// </summary>
+        internal IReadOnlyList<InstancePrediction> Predict(ImageBuffer image)
+        {
+            if (image.Channels != 3) throw new ArgumentException($"The image has {image.Channels} channels; RGB (3) is needed.", nameof(image));
+            var detections = RunNetwork(image.Data, image.Width, image.Height);
+            var instances = new InstancePrediction[detections.Count];
+            for (int i = 0; i < instances.Length; i++)
+            {
+                var (label, score, box) = detections.Describe(i);
+                instances[i] = new InstancePrediction(label, Settings.CategoryIds[label - 1], Settings.CategoryNames[label - 1], score,
+                                                      box[0], box[1], box[2], box[3], RleMask.Encode(detections.BinaryMask(i), image.Height, image.Width));
+            }
+            return instances;
+        }
+
+        /// <summary>Runs the graph on the prepared image and maps its boxes back to the image's pixels.</summary>
+        private Detections RunNetwork(ReadOnlySpan<byte> rgb, int width, int height)
+        {
             var prepared = ImagePreparation.Prepare(rgb, width, height, Settings);
             var images = new DenseTensor<float>(prepared.Batch, new[] { 1, 3, prepared.PaddedHeight, prepared.PaddedWidth });
             var size = new DenseTensor<long>(new long[] { prepared.Height, prepared.Width }, new[] { 2 });
@@ -57,8 +92,9 @@ namespace Microsoft.ML.MaskRcnn.Scoring
             var labels = byName["labels"].AsTensor<long>().ToArray();
             var scores = byName["scores"].AsTensor<float>().ToArray();
             var maskTensor = byName["mask_probabilities"].AsTensor<float>();
-            var masks = maskTensor.ToArray();
-            int maskSize = maskTensor.Dimensions[^1];
+            foreach (long label in labels)
+                if (label < 1 || label > Settings.CategoryIds.Count)
+                    throw new InvalidDataException($"The model returned label {label}, but its metadata lists {Settings.CategoryIds.Count} categories.");
 
             // Back to the image: the ratios in float32, as the network's transform computes them.
             float ratioHeight = (float)height / prepared.Height, ratioWidth = (float)width / prepared.Width;
@@ -69,20 +105,24 @@ namespace Microsoft.ML.MaskRcnn.Scoring
                 boxes[4 * i + 2] *= ratioWidth;
                 boxes[4 * i + 3] *= ratioHeight;
             }
-            float threshold = (float)Settings.MaskThreshold;
-            var instances = new List<OnnxInstance>(labels.Length);
-            for (int i = 0; i < labels.Length; i++)
+            return new Detections(boxes, labels, scores, maskTensor.ToArray(), maskTensor.Dimensions[^1], height, width, (float)Settings.MaskThreshold);
+        }
+
+        /// <summary>The graph's detections with boxes in the image's pixels; masks are pasted one at a time, on demand.</summary>
+        private sealed record Detections(float[] Boxes, long[] Labels, float[] Scores, float[] Masks, int MaskSize, int Height, int Width, float MaskThreshold)
+        {
+            public int Count => Labels.Length;
+
+            public (int Label, float Score, float[] Box) Describe(int i) => ((int)Labels[i], Scores[i], Boxes.AsSpan(4 * i, 4).ToArray());
+
+            /// <summary>Detection <paramref name="i"/>'s mask pasted into the image: one byte per pixel, 1 above the threshold.</summary>
+            public byte[] BinaryMask(int i)
             {
-                var probabilities = MaskPasting.Paste(masks, maskSize, boxes, i, height, width);
+                var probabilities = MaskPasting.Paste(Masks, MaskSize, Boxes, i, Height, Width);
                 var mask = new byte[probabilities.Length];
-                for (int p = 0; p < mask.Length; p++) mask[p] = probabilities[p] > threshold ? (byte)1 : (byte)0;
-                int label = (int)labels[i];
-                if (label < 1 || label > Settings.CategoryIds.Count)
-                    throw new InvalidDataException($"The model returned label {label}, but its metadata lists {Settings.CategoryIds.Count} categories.");
-                instances.Add(new OnnxInstance(label, Settings.CategoryIds[label - 1], Settings.CategoryNames[label - 1], scores[i],
-                                               boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3], mask));
+                for (int p = 0; p < mask.Length; p++) mask[p] = probabilities[p] > MaskThreshold ? (byte)1 : (byte)0;
+                return mask;
             }
-            return instances;
         }
 
         public void Dispose() => session.Dispose();

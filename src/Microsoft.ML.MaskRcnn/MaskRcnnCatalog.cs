@@ -27,14 +27,14 @@ namespace Microsoft.ML
         /// <param name="maxEpoch">Passes over the training data.</param>
         /// <param name="scoreThreshold">Detections scoring below this are left out of the output (0 keeps all).</param>
         public static MaskRcnnEstimator DetectInstances(this TransformsCatalog catalog,
-            string labelColumnName = MaskRcnnEstimator.DefaultColumnNames.Label,
-            string predictedLabelColumnName = MaskRcnnEstimator.DefaultColumnNames.PredictedLabel,
-            string scoreColumnName = MaskRcnnEstimator.DefaultColumnNames.Score,
-            string boundingBoxColumnName = MaskRcnnEstimator.DefaultColumnNames.BoundingBoxes,
-            string predictedBoundingBoxColumnName = MaskRcnnEstimator.DefaultColumnNames.PredictedBoundingBoxes,
-            string maskColumnName = MaskRcnnEstimator.DefaultColumnNames.Masks,
-            string predictedMaskColumnName = MaskRcnnEstimator.DefaultColumnNames.PredictedMasks,
-            string imageColumnName = MaskRcnnEstimator.DefaultColumnNames.Image,
+            string labelColumnName = MaskRcnnColumnNames.Label,
+            string predictedLabelColumnName = MaskRcnnColumnNames.PredictedLabel,
+            string scoreColumnName = MaskRcnnColumnNames.Score,
+            string boundingBoxColumnName = MaskRcnnColumnNames.BoundingBoxes,
+            string predictedBoundingBoxColumnName = MaskRcnnColumnNames.PredictedBoundingBoxes,
+            string maskColumnName = MaskRcnnColumnNames.Masks,
+            string predictedMaskColumnName = MaskRcnnColumnNames.PredictedMasks,
+            string imageColumnName = MaskRcnnColumnNames.Image,
             int maxEpoch = 20,
             double scoreThreshold = 0.5)
         {
@@ -70,14 +70,14 @@ namespace Microsoft.ML
         /// <returns>The COCO tables for boxes and masks, <see cref="InstanceSegmentationMetrics.MAP50"/>,
         /// <see cref="InstanceSegmentationMetrics.MAP50_95"/> and per-class AP.</returns>
         public static InstanceSegmentationMetrics EvaluateInstances(this TransformsCatalog catalog, IDataView data,
-            string labelColumnName = MaskRcnnEstimator.DefaultColumnNames.Label,
-            string boundingBoxColumnName = MaskRcnnEstimator.DefaultColumnNames.BoundingBoxes,
-            string maskColumnName = MaskRcnnEstimator.DefaultColumnNames.Masks,
-            string predictedLabelColumnName = MaskRcnnEstimator.DefaultColumnNames.PredictedLabel,
-            string scoreColumnName = MaskRcnnEstimator.DefaultColumnNames.Score,
-            string predictedBoundingBoxColumnName = MaskRcnnEstimator.DefaultColumnNames.PredictedBoundingBoxes,
-            string predictedMaskColumnName = MaskRcnnEstimator.DefaultColumnNames.PredictedMasks,
-            string imageColumnName = MaskRcnnEstimator.DefaultColumnNames.Image)
+            string labelColumnName = MaskRcnnColumnNames.Label,
+            string boundingBoxColumnName = MaskRcnnColumnNames.BoundingBoxes,
+            string maskColumnName = MaskRcnnColumnNames.Masks,
+            string predictedLabelColumnName = MaskRcnnColumnNames.PredictedLabel,
+            string scoreColumnName = MaskRcnnColumnNames.Score,
+            string predictedBoundingBoxColumnName = MaskRcnnColumnNames.PredictedBoundingBoxes,
+            string predictedMaskColumnName = MaskRcnnColumnNames.PredictedMasks,
+            string imageColumnName = MaskRcnnColumnNames.Image)
         {
             Contracts.CheckValue(catalog, nameof(catalog));
             var env = catalog.GetEnvironment();

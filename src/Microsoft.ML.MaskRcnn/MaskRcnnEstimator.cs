@@ -131,9 +131,7 @@ namespace Microsoft.ML.MaskRcnn
                 }
                 try
                 {
-                    var outputs = new MaskRcnnTransformer.OutputColumns(options.ImageColumnName, options.PredictedLabelColumnName, options.ScoreColumnName,
-                                                                         options.PredictedBoundingBoxColumnName, options.PredictedMaskColumnName);
-                    return new MaskRcnnTransformer(env, result.Model, classes.Names.ToArray(), outputs, options.ScoreThreshold, result);
+                    return new MaskRcnnTransformer(env, result.Model, classes.Names.ToArray(), OutputColumns, options.ScoreThreshold, result);
                 }
                 catch
                 {
@@ -147,6 +145,9 @@ namespace Microsoft.ML.MaskRcnn
             }
         }
 
+        private InstanceOutputColumns OutputColumns => new(options.ImageColumnName, options.PredictedLabelColumnName, options.ScoreColumnName,
+                                                           options.PredictedBoundingBoxColumnName, options.PredictedMaskColumnName);
+
         // "1 class", "2 classes".
         private static string Count(long n, string noun) =>
             n == 1 ? $"1 {noun}" : $"{n} {noun}{(noun.EndsWith("s", StringComparison.Ordinal) ? "es" : "s")}";
@@ -159,8 +160,7 @@ namespace Microsoft.ML.MaskRcnn
         {
             host.CheckValue(inputSchema, nameof(inputSchema));
             InstanceColumns.CheckTrainingShape(host, inputSchema, options.ImageColumnName, options.LabelColumnName, options.BoundingBoxColumnName, options.MaskColumnName);
-            return MaskRcnnTransformer.AddOutputShapes(inputSchema, options.PredictedLabelColumnName, options.ScoreColumnName,
-                                                       options.PredictedBoundingBoxColumnName, options.PredictedMaskColumnName);
+            return OutputColumns.AddOutputShapes(inputSchema);
         }
 
         private DataViewSchema.Column CheckInput(DataViewSchema schema, out bool isText)

@@ -15,28 +15,28 @@ namespace Microsoft.ML.MaskRcnn
         public sealed class Options : TransformInputBase
         {
             /// <summary>The input image column (<see cref="Microsoft.ML.Transforms.Image.ImageDataViewType"/>, e.g. from <c>LoadImages</c>).</summary>
-            public string ImageColumnName = DefaultColumnNames.Image;
+            public string ImageColumnName = MaskRcnnColumnNames.Image;
 
             /// <summary>The label column: a vector of Key&lt;UInt32&gt; (key k is class k) or of text (one class name per instance).</summary>
-            public string LabelColumnName = DefaultColumnNames.Label;
+            public string LabelColumnName = MaskRcnnColumnNames.Label;
 
             /// <summary>The box column: a vector of Single, x0, y0, x1, y1 in pixels per instance.</summary>
-            public string BoundingBoxColumnName = DefaultColumnNames.BoundingBoxes;
+            public string BoundingBoxColumnName = MaskRcnnColumnNames.BoundingBoxes;
 
             /// <summary>The mask column: a vector of text, one COCO compressed RLE string per instance at the image's size.</summary>
-            public string MaskColumnName = DefaultColumnNames.Masks;
+            public string MaskColumnName = MaskRcnnColumnNames.Masks;
 
             /// <summary>The output class column: a vector of Key&lt;UInt32&gt; whose KeyValues are the class names.</summary>
-            public string PredictedLabelColumnName = DefaultColumnNames.PredictedLabel;
+            public string PredictedLabelColumnName = MaskRcnnColumnNames.PredictedLabel;
 
             /// <summary>The output score column: a vector of Single, one per detection, highest first.</summary>
-            public string ScoreColumnName = DefaultColumnNames.Score;
+            public string ScoreColumnName = MaskRcnnColumnNames.Score;
 
             /// <summary>The output box column: a vector of Single, x0, y0, x1, y1 per detection.</summary>
-            public string PredictedBoundingBoxColumnName = DefaultColumnNames.PredictedBoundingBoxes;
+            public string PredictedBoundingBoxColumnName = MaskRcnnColumnNames.PredictedBoundingBoxes;
 
             /// <summary>The output mask column: a vector of text, one COCO compressed RLE string per detection.</summary>
-            public string PredictedMaskColumnName = DefaultColumnNames.PredictedMasks;
+            public string PredictedMaskColumnName = MaskRcnnColumnNames.PredictedMasks;
 
             /// <summary>
             /// Detections scoring below this are left out of the output (ML.NET's object detection default: 0.5). 0 keeps every
@@ -124,34 +124,6 @@ namespace Microsoft.ML.MaskRcnn
                 if (string.IsNullOrWhiteSpace(value))
                     throw new ArgumentException($"Invalid MaskRcnnEstimator.Options.{option}: a column name is required.", option);
             }
-        }
-
-        /// <summary>The default column names (ML.NET's object-detection names, plus the mask columns).</summary>
-        public static class DefaultColumnNames
-        {
-            /// <summary>"Image".</summary>
-            public const string Image = "Image";
-
-            /// <summary>"Label".</summary>
-            public const string Label = "Label";
-
-            /// <summary>"BoundingBoxes".</summary>
-            public const string BoundingBoxes = "BoundingBoxes";
-
-            /// <summary>"Masks".</summary>
-            public const string Masks = "Masks";
-
-            /// <summary>"PredictedLabel".</summary>
-            public const string PredictedLabel = "PredictedLabel";
-
-            /// <summary>"Score".</summary>
-            public const string Score = "Score";
-
-            /// <summary>"PredictedBoundingBoxes".</summary>
-            public const string PredictedBoundingBoxes = "PredictedBoundingBoxes";
-
-            /// <summary>"PredictedMasks".</summary>
-            public const string PredictedMasks = "PredictedMasks";
         }
     }
 }

@@ -13,6 +13,7 @@ using Microsoft.ML.MaskRcnn.Modeling;
 using Microsoft.ML.MaskRcnn.Training;
 using Microsoft.ML.Runtime;
 using TorchSharp;
+using static Microsoft.ML.MaskRcnn.ModelStreams;
 
 namespace Microsoft.ML.MaskRcnn
 {
@@ -67,11 +68,7 @@ namespace Microsoft.ML.MaskRcnn
             ThrowIfDisposed();
             ctx.CheckAtModel();
             ctx.SetVersionInfo(GetVersionInfo());
-            ctx.SaveNonEmptyString(columns.Image);
-            ctx.SaveNonEmptyString(columns.PredictedLabel);
-            ctx.SaveNonEmptyString(columns.Score);
-            ctx.SaveNonEmptyString(columns.PredictedBoundingBoxes);
-            ctx.SaveNonEmptyString(columns.PredictedMasks);
+            Columns.Save(ctx);
             ctx.Writer.Write(ScoreThreshold);
             ctx.Writer.Write(classNames.Length);
             foreach (string name in classNames) ctx.SaveNonEmptyString(name);
@@ -91,17 +88,16 @@ namespace Microsoft.ML.MaskRcnn
                 ctx.Writer.Write(digest.Length);
                 ctx.Writer.Write(digest.Hash);
             }
-            ctx.Writer.Write(ValuesDigest(columns, ScoreThreshold, classNames));
+            ctx.Writer.Write(ValuesDigest(Columns, ScoreThreshold, classNames));
         }
 
         /// <summary>SHA-256 of the block's values as read back (strings decoded), length-prefixed UTF-8 and little-endian.</summary>
-        private static byte[] ValuesDigest(OutputColumns columns, double threshold, string[] names)
+        private static byte[] ValuesDigest(InstanceOutputColumns columns, double threshold, string[] names)
         {
             using var buffer = new MemoryStream();
             using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
             {
-                foreach (string column in new[] { columns.Image, columns.PredictedLabel, columns.Score, columns.PredictedBoundingBoxes, columns.PredictedMasks })
-                    w.Write(column);
+                columns.WriteForDigest(w);
                 w.Write(threshold);
                 w.Write(names.Length);
                 foreach (string name in names) w.Write(name);
@@ -118,7 +114,7 @@ namespace Microsoft.ML.MaskRcnn
             Contracts.CheckValue(env, nameof(env));
             Contracts.CheckValue(ctx, nameof(ctx));
             ctx.CheckAtModel(GetVersionInfo());
-            var columns = new OutputColumns(ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString());
+            var columns = InstanceOutputColumns.Load(ctx);
             double threshold = ctx.Reader.ReadDouble();
             if (!(threshold >= 0 && threshold <= 1)) throw LoadError(ctx, new FormatException($"the score threshold {threshold} is not in [0, 1]"));
             int count = ctx.Reader.ReadInt32();
@@ -173,69 +169,6 @@ namespace Microsoft.ML.MaskRcnn
             }
         }
 
-        /// <summary>
-        /// Checks stream <paramref name="name"/> against the length and SHA-256 recorded in the model block, then reads it
-        /// with <paramref name="read"/> from its start. One pass hashes, the next reads: the stream is never held whole.
-        /// ML.NET inflates a whole entry to a temporary file when it is opened, so the entry's sizes are checked first
-        /// (<see cref="CheckEntrySize"/>): a zip bomb is refused before a byte is inflated.
-        /// </summary>
-        private static T ReadStream<T>(ModelLoadContext ctx, string name, string what, StreamDigest recorded, Func<Stream, T> read)
-        {
-            if (recorded.Length < 0 || recorded.Hash.Length != 32)
-                throw LoadError(ctx, new FormatException($"the recorded size of {what} ({recorded.Length} bytes) is invalid"));
-            CheckEntrySize(ctx, name, what, recorded.Length);
-            T result = default!;
-            if (!ctx.TryLoadBinaryStream(name, reader =>
-                {
-                    // ML.NET extracts each entry to a temporary file; a stream that cannot seek is buffered instead.
-                    using var buffered = reader.BaseStream.CanSeek ? null : new MemoryStream();
-                    if (buffered is not null)
-                    {
-                        reader.BaseStream.CopyTo(buffered);
-                        buffered.Position = 0;
-                    }
-                    var stream = buffered ?? reader.BaseStream;
-                    long start = stream.Position;
-                    var actual = StreamDigest.Of(stream);
-                    if (!actual.Matches(recorded))
-                        throw LoadError(ctx, new FormatException(
-                            $"the stream '{StreamPath(ctx, name)}' ({what}) is damaged: {actual.Length} bytes whose SHA-256 differs from the {recorded.Length} bytes recorded when it was saved"));
-                    stream.Position = start;
-                    result = read(stream);
-                }))
-                throw LoadError(ctx, new FormatException($"the stream '{StreamPath(ctx, name)}' ({what}) is missing"));
-            return result;
-        }
-
-        /// <summary>
-        /// How much larger than its compressed size a stream may inflate. Weights (random-looking floats) and options JSON
-        /// compress by less than 10x; deflate can reach about 1000x on repeated bytes, which is what a zip bomb is made of.
-        /// </summary>
-        private const long MaxInflationRatio = 64;
-
-        /// <summary>
-        /// Refuses, before ML.NET inflates it, a zip entry that declares another length than <paramref name="recorded"/>
-        /// (System.IO.Compression inflates no more than an entry declares, so the declared length bounds the work) or that
-        /// would inflate to more than <see cref="MaxInflationRatio"/> times its compressed size plus a megabyte. The entry
-        /// is read from ML.NET's open archive (its repository reader keeps the entries in a private field); when that is
-        /// not found the check is skipped and the digest still refuses a changed stream, after inflating it.
-        /// </summary>
-        private static void CheckEntrySize(ModelLoadContext ctx, string name, string what, long recorded)
-        {
-            if (ctx.Repository is null || RepositoryEntries?.GetValue(ctx.Repository) is not IDictionary<string, ZipArchiveEntry> entries) return;
-            string path = StreamPath(ctx, name);
-            var entry = entries.Values.FirstOrDefault(e => e.FullName.Replace('\\', '/') == path);
-            if (entry is null) return;
-            if (entry.Length != recorded)
-                throw LoadError(ctx, new FormatException(
-                    $"the stream '{path}' ({what}) is damaged: its zip entry declares {entry.Length} bytes, {recorded} were recorded when it was saved; it is not inflated"));
-            if (entry.Length > MaxInflationRatio * entry.CompressedLength + (1 << 20))
-                throw LoadError(ctx, new FormatException(
-                    $"the stream '{path}' ({what}) would inflate {entry.CompressedLength} bytes to {entry.Length}, more than {MaxInflationRatio} times: a zip bomb, not inflated"));
-        }
-
-        private static readonly FieldInfo? RepositoryEntries = typeof(RepositoryReader).GetField("_entries", BindingFlags.NonPublic | BindingFlags.Instance);
-
         /// <summary>Loads the state dict in <paramref name="stream"/> (seekable, at its start) into <paramref name="network"/>.</summary>
         private static void LoadWeights(Stream stream, MaskRcnnModel network)
         {
@@ -269,14 +202,6 @@ namespace Microsoft.ML.MaskRcnn
             }
             return options;
         }
-
-        /// <summary>The zip entry of stream <paramref name="name"/> beside this transformer's Model.key, for messages.</summary>
-        private static string StreamPath(ModelLoadContext ctx, string name) =>
-            string.IsNullOrEmpty(ctx.Directory) ? name : ctx.Directory.Replace('\\', '/') + "/" + name;
-
-        /// <summary><paramref name="inner"/>'s message prefixed with the model entry being loaded.</summary>
-        private static FormatException LoadError(ModelLoadContext ctx, FormatException inner) =>
-            new($"Cannot load entry '{StreamPath(ctx, ModelLoadContext.ModelStreamName)}' of the model stream: {inner.Message}", inner);
 
         /// <summary>
         /// Names the first tensor of the weights stream (TorchSharp's layout: a LEB128 count, then per tensor its name, a

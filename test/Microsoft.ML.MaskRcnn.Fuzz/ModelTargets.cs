@@ -103,7 +103,7 @@ namespace Microsoft.ML.MaskRcnn.Fuzz
             using var network = new MaskRcnnModel(options);
             var trained = new TrainedMaskRcnn(network, new CategoryMap(new[] { (1L, "circle"), (2L, "square") }), new torch.Device("cpu"));
             using var transformer = new MaskRcnnTransformer(ml, trained, new[] { "circle", "square" },
-                new MaskRcnnTransformer.OutputColumns("Image", "PredictedLabel", "Score", "PredictedBoundingBoxes", "PredictedMasks"), 0.5, null);
+                new InstanceOutputColumns("Image", "PredictedLabel", "Score", "PredictedBoundingBoxes", "PredictedMasks"), 0.5, null);
             using var saved = new MemoryStream();
             ml.Model.Save(transformer, null, saved);
             yield return ("no-weights.zip", WithoutWeights(saved.ToArray(), CompressionLevel.Optimal));

@@ -9,9 +9,6 @@ using static TorchSharp.torch;
 
 namespace Microsoft.ML.MaskRcnn.Training
 {
-    /// <summary>One detected object: class, score, box (x0, y0, x1, y1 in pixels) and its mask as a run-length mask.</summary>
-    public sealed record InstancePrediction(int Label, long CategoryId, string CategoryName, float Score, float X0, float Y0, float X1, float Y1, RleMask Mask);
-
     /// <summary>
     /// A trained network with the categories it predicts: turns images into instance predictions. Thread-safe: predictions
     /// are serialised on the model (libtorch parallelises each one internally).

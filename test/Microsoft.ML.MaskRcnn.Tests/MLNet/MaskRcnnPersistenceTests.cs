@@ -11,6 +11,8 @@ using Microsoft.ML.Data;
 using Microsoft.ML.MaskRcnn.TestUtilities;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
+using static Microsoft.ML.MaskRcnn.Tests.MLNet.ModelZip;
+
 namespace Microsoft.ML.MaskRcnn.Tests.MLNet
 {
     /// <summary>
@@ -43,30 +45,6 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
         [ClassCleanup]
         public static void Cleanup() => model?.Dispose();
 
-        private static Dictionary<string, byte[]> Entries(byte[] bytes)
-        {
-            using var archive = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
-            return archive.Entries.ToDictionary(e => e.FullName, e =>
-            {
-                using var s = e.Open();
-                using var m = new MemoryStream();
-                s.CopyTo(m);
-                return m.ToArray();
-            });
-        }
-
-        private static byte[] Zip(Dictionary<string, byte[]> entries)
-        {
-            using var stream = new MemoryStream();
-            using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-                foreach (var (name, bytes) in entries)
-                {
-                    using var s = archive.CreateEntry(name).Open();
-                    s.Write(bytes);
-                }
-            return stream.ToArray();
-        }
-
         /// <summary>The classes of the training rows: distinct names in ordinal order.</summary>
         private static string[] ClassNames => data.Rows.SelectMany(r => r.Label).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToArray();
 
@@ -81,20 +59,6 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
             int at = (int)BinaryPrimitives.ReadInt64LittleEndian(key.AsSpan(0x10)) + 5 * 4 + 8 + 4 + 4 * ClassNames.Length + (name == "TSModel" ? 40 : 0);
             BinaryPrimitives.WriteInt64LittleEndian(key.AsSpan(at), bytes.Length);
             SHA256.HashData(bytes).CopyTo(key.AsSpan(at + 8));
-        }
-
-        /// <summary>
-        /// The <see cref="FormatException"/> that loading <paramref name="bytes"/> fails with. ML.NET calls a component's
-        /// loader by reflection and lets the wrappers through (TargetInvocationException, InvalidOperationException "Error
-        /// during class instantiation"), so the product's account is the outermost FormatException of the chain.
-        /// </summary>
-        private static FormatException LoadFails(byte[] bytes)
-        {
-            var thrown = Assert.Throws<Exception>(() => new MLContext().Model.Load(new MemoryStream(bytes), out _));
-            for (Exception? e = thrown; e is not null; e = e.InnerException)
-                if (e is FormatException format) return format;
-            Assert.Fail($"no FormatException in the chain: {thrown}");
-            return null!;
         }
 
         /// <summary>Reads Model.key in ML.NET's layout (its ModelHeader): header fields, string table, model block.</summary>

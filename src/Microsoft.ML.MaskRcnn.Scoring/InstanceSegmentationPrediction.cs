@@ -5,27 +5,27 @@ using Microsoft.ML.MaskRcnn.Data;
 namespace Microsoft.ML.MaskRcnn
 {
     /// <summary>
-    /// The output of a <see cref="MaskRcnnTransformer"/> for one image, as a <c>PredictionEngine</c> or
-    /// <c>CreateEnumerable</c> fills it (default column names). Detection i has key <c>PredictedLabel[i]</c> (class
+    /// The output of a Mask R-CNN transformer (MaskRcnnTransformer or <see cref="MaskRcnnOnnxTransformer"/>) for one image,
+    /// as a <c>PredictionEngine</c> or <c>CreateEnumerable</c> fills it (default column names). Detection i has key <c>PredictedLabel[i]</c> (class
     /// <c>ClassNames[key - 1]</c> of the transformer), <c>Score[i]</c>, the box <c>PredictedBoundingBoxes[4i..4i+3]</c>
     /// (x0, y0, x1, y1 in pixels) and the mask <c>PredictedMasks[i]</c>, a COCO compressed RLE string at the image's size.
     /// </summary>
     public sealed class InstanceSegmentationPrediction
     {
         /// <summary>The class keys (1..K), one per detection.</summary>
-        [ColumnName(MaskRcnnEstimator.DefaultColumnNames.PredictedLabel)]
+        [ColumnName(MaskRcnnColumnNames.PredictedLabel)]
         public uint[] PredictedLabel { get; set; } = Array.Empty<uint>();
 
         /// <summary>The scores, one per detection, highest first.</summary>
-        [ColumnName(MaskRcnnEstimator.DefaultColumnNames.Score)]
+        [ColumnName(MaskRcnnColumnNames.Score)]
         public float[] Score { get; set; } = Array.Empty<float>();
 
         /// <summary>The boxes, 4 values per detection: x0, y0, x1, y1.</summary>
-        [ColumnName(MaskRcnnEstimator.DefaultColumnNames.PredictedBoundingBoxes)]
+        [ColumnName(MaskRcnnColumnNames.PredictedBoundingBoxes)]
         public float[] PredictedBoundingBoxes { get; set; } = Array.Empty<float>();
 
         /// <summary>The masks, one COCO compressed RLE string per detection (column-major runs, at the image's size).</summary>
-        [ColumnName(MaskRcnnEstimator.DefaultColumnNames.PredictedMasks)]
+        [ColumnName(MaskRcnnColumnNames.PredictedMasks)]
         public string[] PredictedMasks { get; set; } = Array.Empty<string>();
 
         /// <summary>The number of detections.</summary>
@@ -72,8 +72,7 @@ namespace Microsoft.ML.MaskRcnn
 
         /// <summary>
         /// The detections as <see cref="Training.InstancePrediction"/> records (class names from
-        /// <paramref name="classNames"/>, the transformer's <see cref="MaskRcnnTransformer.ClassNames"/>), e.g. for
-        /// <see cref="Visualization.OverlayRenderer"/>.
+        /// <paramref name="classNames"/>, the transformer's <c>ClassNames</c>), e.g. for the overlay renderer.
         /// </summary>
         public Training.InstancePrediction[] ToInstances(System.Collections.Generic.IReadOnlyList<string> classNames, int imageHeight, int imageWidth)
         {
