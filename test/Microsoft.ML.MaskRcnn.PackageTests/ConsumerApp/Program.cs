@@ -3,17 +3,28 @@
 //                                                 fits MapValueToKey -> LoadImages -> DetectInstances for a few steps,
 //                                                 saves MODEL.zip and writes the model's predictions on FOLDER to OUT.txt
 //   ConsumerApp predict FOLDER MODEL.zip OUT.txt  loads MODEL.zip in a new MLContext and writes its predictions to OUT.txt
+//   ConsumerApp export MODEL.zip MODEL.onnx       loads MODEL.zip and exports its network to ONNX
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.MaskRcnn;
 using Microsoft.ML.MaskRcnn.Data;
 using Microsoft.ML.MaskRcnn.Imaging;
+using Microsoft.ML.MaskRcnn.Onnx;
 using Microsoft.ML.MaskRcnn.Training;
 
+if (args is ["export", var zipPath, var onnxPath])
+{
+    var loaded = new MLContext().Model.Load(zipPath, out _);
+    var transformer = ((IEnumerable<ITransformer>)loaded).OfType<MaskRcnnTransformer>().Single();
+    MaskRcnnOnnxExporter.Export(transformer, onnxPath);
+    (loaded as IDisposable)?.Dispose();
+    Console.WriteLine($"export: wrote {onnxPath}");
+    return 0;
+}
 if (args.Length != 4 || args[0] is not ("train" or "predict"))
 {
-    Console.Error.WriteLine("usage: ConsumerApp train|predict FOLDER MODEL.zip OUT.txt");
+    Console.Error.WriteLine("usage: ConsumerApp train|predict FOLDER MODEL.zip OUT.txt | export MODEL.zip MODEL.onnx");
     return 2;
 }
 string folder = args[1], modelPath = args[2], outputPath = args[3];
