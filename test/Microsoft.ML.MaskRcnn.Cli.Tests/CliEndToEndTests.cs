@@ -205,13 +205,50 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
 
             var missing = CliRun.Of("export", "--model", modelPath);
             Assert.AreEqual(2, missing.ExitCode, missing.ToString());
-            StringAssert.Contains(missing.Error, "--onnx is required");
+            StringAssert.Contains(missing.Error, "--onnx or --pth is required");
             string damaged = Path.Combine(root, "export", "damaged.zip");
             File.WriteAllBytes(damaged, new byte[] { 80, 75, 3, 4, 1, 2, 3 });
             var failed = CliRun.Of("export", "--model", damaged, "--onnx", Path.Combine(root, "export", "damaged.onnx"));
             Assert.AreEqual(1, failed.ExitCode, failed.ToString());
             StringAssert.Contains(failed.Error, damaged);
             Assert.IsFalse(File.Exists(Path.Combine(root, "export", "damaged.onnx")));
+        }
+
+        [TestMethod]
+        public void ExportPthWritesAStateDictThatTorchvisionsBuilderLoads()
+        {
+            string pth = Path.Combine(root, "export-pth", "shapes.pth");
+            var run = CliRun.Of("export", "--model", modelPath, "--pth", pth);
+            Assert.AreEqual(0, run.ExitCode, run.ToString());
+            string builder = Path.Combine(root, "export-pth", "shapes.py");
+            StringAssert.Contains(run.Out, $"Wrote {pth} (");
+            StringAssert.Contains(run.Out, builder);
+
+            // Our reader gets back the model's own tensors.
+            var ml = new MLContext(seed: 0);
+            var loaded = ml.Model.Load(modelPath, out _);
+            var network = ((IEnumerable<ITransformer>)loaded).OfType<MaskRcnnTransformer>().Single().Model.Model;
+            using (var back = Checkpoints.PyTorchCheckpoint.ReadStateDict(pth))
+                foreach (var (name, tensor) in network.state_dict())
+                    Assert.IsTrue(tensor.eq(back[name]).all().item<bool>(), name);
+            (loaded as IDisposable)?.Dispose();
+
+            // PyTorch's: torch.load, and load_state_dict(strict=True) into the builder's torchvision model.
+            var python = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+            python.ArgumentList.Add("-c");
+            python.ArgumentList.Add("import sys, torch; ns = {}; exec(open(sys.argv[1]).read(), ns); m = ns['build_model'](); " +
+                                    "print(m.load_state_dict(torch.load(sys.argv[2]), strict=True), m.roi_heads.box_predictor.cls_score.out_features)");
+            python.ArgumentList.Add(builder);
+            python.ArgumentList.Add(pth);
+            using var process = System.Diagnostics.Process.Start(python)!;
+            string output = process.StandardOutput.ReadToEnd(), error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.AreEqual(0, process.ExitCode, error);
+            StringAssert.Contains(output, "<All keys matched successfully> 4");
+
+            var py = CliRun.Of("export", "--model", modelPath, "--pth", Path.Combine(root, "export-pth", "model.py"));
+            Assert.AreEqual(2, py.ExitCode, py.ToString());
+            StringAssert.Contains(py.Error, "name the state dict .pth");
         }
 
         [TestMethod]
