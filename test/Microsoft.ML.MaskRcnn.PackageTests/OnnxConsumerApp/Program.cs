@@ -32,16 +32,13 @@ else
 using (var output = new StreamWriter(outputPath))
 {
     var scored = model.Transform(rows);
-    var labels = scored.GetColumn<VBuffer<uint>>("PredictedLabel").ToArray();
-    var scores = scored.GetColumn<VBuffer<float>>("Score").ToArray();
-    var boxes = scored.GetColumn<VBuffer<float>>("PredictedBoundingBoxes").ToArray();
-    var masks = scored.GetColumn<VBuffer<ReadOnlyMemory<char>>>("PredictedMasks").ToArray();
+    // GetColumn hands out one reused buffer: each row is formatted as it is read.
+    var labels = scored.GetColumn<VBuffer<uint>>("PredictedLabel").Select(v => string.Join(",", v.DenseValues())).ToArray();
+    var scores = scored.GetColumn<VBuffer<float>>("Score").Select(v => string.Join(",", v.DenseValues().Select(s => s.ToString("R", CultureInfo.InvariantCulture)))).ToArray();
+    var boxes = scored.GetColumn<VBuffer<float>>("PredictedBoundingBoxes").Select(v => string.Join(",", v.DenseValues().Select(b => b.ToString("R", CultureInfo.InvariantCulture)))).ToArray();
+    var masks = scored.GetColumn<VBuffer<ReadOnlyMemory<char>>>("PredictedMasks").Select(v => string.Join(",", v.DenseValues())).ToArray();
     for (int i = 0; i < labels.Length; i++)
-        output.WriteLine(string.Join(" | ",
-            string.Join(",", labels[i].DenseValues()),
-            string.Join(",", scores[i].DenseValues().Select(s => s.ToString("R", CultureInfo.InvariantCulture))),
-            string.Join(",", boxes[i].DenseValues().Select(b => b.ToString("R", CultureInfo.InvariantCulture))),
-            string.Join(",", masks[i].DenseValues())));
+        output.WriteLine(string.Join(" | ", labels[i], scores[i], boxes[i], masks[i]));
 }
 (model as IDisposable)?.Dispose();
 // The process never loaded libtorch (Linux: its mapped files).
