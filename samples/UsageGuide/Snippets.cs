@@ -25,6 +25,21 @@ public static class UsageSnippets
         return pipeline;
     }
 
+    public static ITransformer ImportFromTorchvision(MLContext ml, IDataView rows, string imageFolder, Microsoft.ML.MaskRcnn.Modeling.MaskRcnnOptions networkOptions)
+    {
+        var options = new MaskRcnnEstimator.Options
+        {
+            Trainer = new MaskRcnnTrainerOptions
+            {
+                Model = networkOptions,                       // the options the builder was written from
+                InitialWeights = "trained.pth", InitialWeightsIncludePredictors = true,
+                Epochs = 0, MaxSteps = 0,                     // nothing to train: the network is trained.pth, all of it
+            },
+        };
+        var model = ml.Transforms.LoadImages("Image", imageFolder, "ImagePath").Append(ml.Transforms.DetectInstances(options)).Fit(rows);
+        return model;
+    }
+
     // mask: H x W, row-major, non-zero = object; polygon: COCO's x0, y0, x1, y1, ... in pixels
     public static (string Rle, string FromPolygon, byte[] Back) MasksAsRle(byte[] mask, double[] polygon, int height, int width)
     {

@@ -328,6 +328,10 @@ namespace Microsoft.ML.MaskRcnn.Training
                 ? new StateDictLoadOptions { Strict = false }
                 : StateDictLoadOptions.ExceptMaskRcnnPredictors(strict: false);
             var report = StateDictLoader.Load(model, path, loadOptions);
+            // Trained nothing (zero epochs): the network is these weights, so they must cover all of it.
+            if (run.Epochs == 0 && run.MaxSteps == 0 && !report.IsComplete)
+                throw new ArgumentException($"Invalid MaskRcnnTrainerOptions.InitialWeights: with zero epochs the network is '{path}', which does not fit it whole: {report}",
+                                            nameof(MaskRcnnTrainerOptions.InitialWeights));
             Message?.Invoke(this, $"Initial weights from '{path}': {report}");
         }
 

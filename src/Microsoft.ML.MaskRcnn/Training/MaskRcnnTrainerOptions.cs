@@ -26,7 +26,10 @@ namespace Microsoft.ML.MaskRcnn.Training
         /// <summary>The network's hyper-parameters (backbone, sizes, anchors, heads, class count).</summary>
         public MaskRcnnOptions Model { get; set; } = new();
 
-        /// <summary>Passes over the training set (ignored when <see cref="MaxSteps"/> is set).</summary>
+        /// <summary>
+        /// Passes over the training set (ignored when <see cref="MaxSteps"/> is set). 0 (with <see cref="MaxSteps"/> 0) trains
+        /// nothing: the network is <see cref="InitialWeights"/> with its predictors, e.g. a model trained with torchvision.
+        /// </summary>
         public int Epochs { get; set; } = 12;
 
         /// <summary>When positive, the number of optimisation steps to run (overrides <see cref="Epochs"/>).</summary>
@@ -224,7 +227,10 @@ namespace Microsoft.ML.MaskRcnn.Training
             }
             Check(Model is not null, nameof(Model), "is required");
             Model!.Validate();
-            Check(MaxSteps > 0 || Epochs > 0, nameof(Epochs), $"must be positive when MaxSteps is not set, got {Epochs}");
+            bool importOnly = MaxSteps == 0 && Epochs == 0;
+            Check(MaxSteps > 0 || Epochs >= 0, nameof(Epochs), $"must not be negative, got {Epochs}");
+            Check(!importOnly || (InitialWeights is not null && InitialWeightsIncludePredictors && TimeBudget is null), nameof(Epochs),
+                  "0 (with MaxSteps 0) trains nothing, so it needs InitialWeights with InitialWeightsIncludePredictors and no TimeBudget: the whole network comes from those weights");
             Check(MaxSteps >= 0, nameof(MaxSteps), $"must not be negative, got {MaxSteps}");
             Check(BatchSize > 0, nameof(BatchSize), $"must be positive, got {BatchSize}");
             Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be positive, got {LearningRate}");

@@ -154,8 +154,18 @@ namespace Microsoft.ML.MaskRcnn.Tests.MLNet
             Assert.AreEqual("BatchSize", Refused<ArgumentException>(o => o.Trainer.BatchSize = 0, "Invalid MaskRcnnTrainerOptions.BatchSize: must be positive").ParamName);
             Refused<ArgumentException>(o => o.Trainer.Model.FpnChannels = 0, "Invalid MaskRcnnOptions.FpnChannels");
             Refused<ArgumentNullException>(o => o.Trainer = null!, "MaskRcnnEstimator.Options.Trainer");
+            // Zero epochs train nothing: allowed only when the whole network comes from InitialWeights.
             var ex = Assert.Throws<ArgumentException>(() => ml.Transforms.DetectInstances(maxEpoch: 0));
-            StringAssert.Contains(ex.Message, "MaskRcnnTrainerOptions.Epochs");
+            StringAssert.Contains(ex.Message, "MaskRcnnTrainerOptions.Epochs: 0 (with MaxSteps 0) trains nothing");
+            Refused<ArgumentException>(o => { o.Trainer.MaxSteps = 0; o.Trainer.Epochs = 0; o.Trainer.InitialWeights = "trained.pth"; },
+                                       "needs InitialWeights with InitialWeightsIncludePredictors");
+            Refused<ArgumentException>(o => { o.Trainer.MaxSteps = 0; o.Trainer.Epochs = -1; }, "Invalid MaskRcnnTrainerOptions.Epochs: must not be negative");
+            var importOnly = MLNetTestData.TinyOptions(1);
+            string weights = Path.Combine(Path.GetTempPath(), $"maskrcnn-import-{Guid.NewGuid():N}.pth");
+            File.WriteAllBytes(weights, new byte[] { 1 });
+            (importOnly.Trainer.MaxSteps, importOnly.Trainer.Epochs, importOnly.Trainer.InitialWeights, importOnly.Trainer.InitialWeightsIncludePredictors) = (0, 0, weights, true);
+            Assert.IsNotNull(ml.Transforms.DetectInstances(importOnly));
+            File.Delete(weights);
             ex = Assert.Throws<ArgumentException>(() => ml.Transforms.DetectInstances(scoreThreshold: -0.1));
             StringAssert.Contains(ex.Message, "ScoreThreshold");
 
