@@ -50,7 +50,7 @@ namespace Microsoft.ML.MaskRcnn
 
             /// <summary>
             /// Detections scoring below this are left out of the output (0 keeps every detection the network makes, whose
-            /// floor is 0.05). Can be changed later with <see cref="MaskRcnnOnnxTransformer.ScoreThreshold"/>; saved.
+            /// floor is 0.05). Can be changed later with <see cref="MaskRcnnTransformerBase.ScoreThreshold"/>; saved.
             /// </summary>
             public double ScoreThreshold = 0.5;
 

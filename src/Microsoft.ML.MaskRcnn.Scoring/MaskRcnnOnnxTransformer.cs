@@ -17,7 +17,7 @@ namespace Microsoft.ML.MaskRcnn
     /// libtorch. It reads the image column and adds the same four columns as the TorchSharp path's MaskRcnnTransformer:
     /// <c>PredictedLabel</c> (vector of Key&lt;UInt32&gt;, KeyValues = <see cref="ClassNames"/>), <c>Score</c>,
     /// <c>PredictedBoundingBoxes</c> (x0, y0, x1, y1 per detection) and <c>PredictedMasks</c> (one COCO compressed RLE
-    /// string per detection), detections scoring at least <see cref="ScoreThreshold"/>, most confident first. Read them
+    /// string per detection), detections scoring at least <see cref="MaskRcnnTransformerBase.ScoreThreshold"/>, most confident first. Read them
     /// with <see cref="InstanceSegmentationPrediction"/>.
     /// </summary>
     /// <remarks>

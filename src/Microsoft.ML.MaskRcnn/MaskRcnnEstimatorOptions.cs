@@ -41,7 +41,7 @@ namespace Microsoft.ML.MaskRcnn
             /// <summary>
             /// Detections scoring below this are left out of the output (ML.NET's object detection default: 0.5). 0 keeps every
             /// detection the network makes (those above <see cref="Modeling.MaskRcnnOptions.BoxScoreThreshold"/>, 0.05 by default).
-            /// Can be changed after training with <see cref="MaskRcnnTransformer.ScoreThreshold"/>.
+            /// Can be changed after training with <see cref="MaskRcnnTransformerBase.ScoreThreshold"/>.
             /// </summary>
             public double ScoreThreshold = 0.5;
 

@@ -11,7 +11,7 @@ namespace Microsoft.ML.MaskRcnn
 {
     /// <summary>
     /// A trained Mask R-CNN as an ML.NET transformer: for each row it reads the image column and adds the detections
-    /// scoring at least <see cref="ScoreThreshold"/>, most confident first, as four variable-length vectors:
+    /// scoring at least <see cref="MaskRcnnTransformerBase.ScoreThreshold"/>, most confident first, as four variable-length vectors:
     /// <c>PredictedLabel</c> (Key&lt;UInt32&gt;, KeyValues = <see cref="ClassNames"/>), <c>Score</c> (Single),
     /// <c>PredictedBoundingBoxes</c> (Single, x0, y0, x1, y1 per detection) and <c>PredictedMasks</c> (text, one COCO
     /// compressed RLE string per detection at the image's size). Read them with <see cref="InstanceSegmentationPrediction"/>.

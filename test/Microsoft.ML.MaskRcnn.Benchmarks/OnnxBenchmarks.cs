@@ -22,7 +22,9 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
     /// outside every timing): latency (median of 3 after a warm-up) and peak RSS, each side in a fresh process, the sides
     /// alternating round after round. Models: the model suite's seeded R50-FPN at 800x1066 (torchvision as well), and the
     /// main job's model (out/main-job/model.zip, when ./build.sh main has made it) on an embedded-shapes image. The ONNX
-    /// Runtime process never loads libtorch: it reads the input from a raw file.
+    /// Runtime process never loads libtorch: it reads the input from a raw file. For the main job's model also the whole
+    /// ML.NET path a user calls (model "pipeline"): a prediction engine over DetectInstancesWithOnnx against one over the
+    /// saved TorchSharp transformer, from an MLImage to the four output columns (resize, network, paste, RLE).
     /// </summary>
     public sealed class OnnxBenchmarks : IBenchmarkSuite
     {
@@ -50,7 +52,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             PythonBenchmark.Run("model_benchmark.py", "export", threads, weights);
             var models = new List<string> { "r50" };
             PrepareR50(folder, weights);
-            if (File.Exists(MainJobZip)) { PrepareMainJob(folder); models.Add("main"); }
+            if (File.Exists(MainJobZip)) { PrepareMainJob(folder); models.Add("main"); models.Add("pipeline"); }
             else Console.WriteLine($"INFO {MainJobZip} is absent: run ./build.sh main first to measure the main job's model");
 
             var runs = models.ToDictionary(m => m, _ => (ort: new List<Dictionary<string, double>>(), ours: new List<Dictionary<string, double>>(),
@@ -65,6 +67,8 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                         ("torchsharp", () => RunPhase($"{model}:torchsharp", threads), runs[model].ours),
                         ("torchvision", () => PythonBenchmark.Run("model_benchmark.py", "eval_network", threads, weights), runs[model].reference),
                     }.Where(s => model == "r50" || s.side != "torchvision").ToArray();
+                    if (model == "pipeline")
+                        sides = sides.Select(s => (s.side, (Func<Dictionary<string, double>>)(() => RunPhase($"pipeline:{s.side}", threads)), s.into)).ToArray();
                     for (int k = 0; k < sides.Length; k++)
                     {
                         var (side, run, into) = sides[(k + round) % sides.Length];
@@ -77,6 +81,20 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             foreach (var model in models)
             {
                 var (ort, ours, reference) = runs[model];
+                if (model == "pipeline")
+                {
+                    BenchmarkReport.Result("main_job_160x128_mlnet_predict_onnxruntime_vs_torchsharp", Median(ort, "predict_seconds") * 1000, Median(ours, "predict_seconds") * 1000, "ms");
+                    BenchmarkReport.Result("main_job_160x128_mlnet_predict_peak_rss_onnxruntime_vs_torchsharp",
+                                           Median(ort, "predict_peak_rss_bytes") / (1 << 20), Median(ours, "predict_peak_rss_bytes") / (1 << 20), "MiB");
+                    // Per detection "label score mask": the same label and the same RLE mask at the same place, and the scores' largest difference.
+                    var onnxLines = File.ReadAllLines(Path.Combine(folder, "pipeline.onnxruntime.masks")).Select(l => l.Split(' ')).ToArray();
+                    var torchLines = File.ReadAllLines(Path.Combine(folder, "pipeline.torchsharp.masks")).Select(l => l.Split(' ')).ToArray();
+                    BenchmarkReport.Result("main_job_160x128_mlnet_same_label_and_mask_in_place",
+                                           onnxLines.Zip(torchLines, (a, b) => a[0] == b[0] && a[2] == b[2] ? 1 : 0).Sum(), torchLines.Length, "detections");
+                    BenchmarkReport.Result("main_job_160x128_mlnet_max_score_difference", onnxLines.Zip(torchLines, (a, b) =>
+                        Math.Abs(double.Parse(a[1], CultureInfo.InvariantCulture) - double.Parse(b[1], CultureInfo.InvariantCulture))).DefaultIfEmpty().Max(), null, "probability");
+                    continue;
+                }
                 string name = model == "r50" ? "r50_fpn_800x1066" : "main_job_160x128";
                 double ortSeconds = Median(ort, "eval_network_seconds"), oursSeconds = Median(ours, "eval_network_seconds");
                 double ortPeak = Median(ort, "eval_network_peak_rss_bytes") / (1 << 20), oursPeak = Median(ours, "eval_network_peak_rss_bytes") / (1 << 20);
@@ -116,6 +134,8 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             MaskRcnnOnnxExporter.Export(transformer, Path.Combine(folder, "main.onnx"));
             using var image = MainJobImage();
             WriteInput(Path.Combine(folder, "main.input"), transformer.Model.Model, image);
+            var dataset = new SyntheticShapesDataset(count: 1, seed: 12345);
+            Imaging.ImageCodec.EncodePng(dataset.LoadImage(0), Path.Combine(folder, "main.png"));
         }
 
         private static MaskRcnnModel LoadR50(string weights)
@@ -162,10 +182,15 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
         private static Dictionary<string, double> RunPhase(string phase, string threads) =>
             NameValueProcess.RunPhase("onnx", threads, PhaseVariable, phase);
 
-        /// <summary>"MODEL:SIDE" in this process: r50 or main, onnxruntime or torchsharp.</summary>
+        /// <summary>"MODEL:SIDE" in this process: r50, main or pipeline, onnxruntime or torchsharp.</summary>
         private static void MeasurePhase(string phase, int threads, string folder)
         {
             var (model, side) = phase.Split(':') is [var m, var s] ? (m, s) : throw new ArgumentException($"{PhaseVariable} is MODEL:SIDE, got '{phase}'.");
+            if (model == "pipeline")
+            {
+                MeasurePipeline(side, threads, folder);
+                return;
+            }
             var C = CultureInfo.InvariantCulture;
             double seconds;
             long detections;
@@ -223,6 +248,49 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             Console.WriteLine(string.Create(C, $"detections {detections}"));
             Console.WriteLine(string.Create(C, $"eval_network_seconds {seconds}"));
             Console.WriteLine(string.Create(C, $"eval_network_peak_rss_bytes {BenchmarkReport.PeakResidentBytes()}"));
+        }
+
+        /// <summary>
+        /// One image through a prediction engine, as an application scores: the main job's saved TorchSharp transformer, or
+        /// DetectInstancesWithOnnx over its export (nothing on that side touches TorchSharp). Median of 10 after one warm-up.
+        /// </summary>
+        private static void MeasurePipeline(string side, int threads, string folder)
+        {
+            var ml = new MLContext(seed: 0);
+            var rows = ml.Data.LoadFromEnumerable(new[] { new PipelineInput() });
+            ITransformer transformer;
+            if (side == "onnxruntime")
+                transformer = ml.Transforms.DetectInstancesWithOnnx(new MaskRcnnOnnxEstimator.Options
+                {
+                    ModelFile = Path.Combine(folder, "main.onnx"), ScoreThreshold = 0, IntraOpNumThreads = threads,
+                }).Fit(rows);
+            else if (side == "torchsharp")
+            {
+                torch.set_num_threads(threads);
+                var loaded = LoadMainJob(ml);
+                loaded.ScoreThreshold = 0;
+                transformer = loaded;
+            }
+            else throw new ArgumentException($"Unknown side '{side}' (onnxruntime, torchsharp).");
+            using var image = Microsoft.ML.Data.MLImage.CreateFromFile(Path.Combine(folder, "main.png"));
+            using (var engine = ml.Model.CreatePredictionEngine<PipelineInput, InstanceSegmentationPrediction>(transformer))
+            {
+                var first = engine.Predict(new PipelineInput { Image = image });
+                File.WriteAllLines(Path.Combine(folder, $"pipeline.{side}.masks"),
+                                   first.PredictedMasks.Select((m, i) => string.Create(CultureInfo.InvariantCulture, $"{first.PredictedLabel[i]} {first.Score[i]:R} {m}")));
+                double seconds = BenchmarkReport.MedianMilliseconds(() => engine.Predict(new PipelineInput { Image = image }), warmup: 0, repeats: 10) / 1000;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict_seconds {seconds}"));
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"predict_peak_rss_bytes {BenchmarkReport.PeakResidentBytes()}"));
+            if (side == "onnxruntime")
+                Console.WriteLine($"libtorch_loaded {(File.ReadAllText("/proc/self/maps").Contains("libtorch", StringComparison.Ordinal) ? 1 : 0)}");
+        }
+
+        /// <summary>The prediction engine's input: one image of the main job's size.</summary>
+        public sealed class PipelineInput
+        {
+            [Microsoft.ML.Transforms.Image.ImageType(128, 160)]
+            public Microsoft.ML.Data.MLImage? Image { get; set; }
         }
 
         private static T[] Values<T>(Tensor t) where T : unmanaged => t.numel() == 0 ? Array.Empty<T>() : t.data<T>().ToArray();
