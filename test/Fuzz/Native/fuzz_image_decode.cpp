@@ -49,17 +49,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool valid_request = (mode == 0 || mode == 1 || mode == 3 || mode == 4) && (depth == 0 || depth == 8 || depth == 16);
 
   img_info probe{};
-  // A null data pointer with length 0 is allowed: an empty file, refused as corrupt.
+  // A null data pointer with length 0 is allowed: an empty file, refused as corrupt. Every execution probes.
+  calls.hit(0);
   const int32_t probed = img_probe_memory(file.empty() ? nullptr : file.data(), static_cast<int64_t>(file.size()), mode,
                                           depth, &probe);
   if (!decode) {
-    calls.hit(0);
     if (probed == IMG_OK && !valid_request) fuzz::broken("probe accepted an invalid mode or depth");
     if (probed == IMG_OK && (probe.width <= 0 || probe.height <= 0 || probe.byte_size <= 0))
       fuzz::broken("probe described an empty image");
     return 0;
   }
-  calls.hit(1);
   // Without a successful probe the caller has no size: give a small buffer, which must not be overrun.
   const bool sized = probed == IMG_OK && probe.byte_size <= kMaxOutputBytes;
   if (probed == IMG_OK && !sized && (max_pixels <= 0 || static_cast<int64_t>(probe.width) * probe.height <= max_pixels))
@@ -68,6 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (out_size <= 0) return 0;
   std::vector<uint8_t> out(static_cast<size_t>(out_size));
   img_info info{};
+  calls.hit(1);
   const int32_t status = img_decode_memory(file.empty() ? nullptr : file.data(), static_cast<int64_t>(file.size()), mode,
                                            depth, max_pixels, out.data(), out_size, &info);
   if (status != IMG_OK) return 0;
