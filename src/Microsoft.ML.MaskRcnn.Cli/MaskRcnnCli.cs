@@ -195,7 +195,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
         };
 
         // Reflection, aggregate and ML.NET's cursor wrappers only hide the message the user needs.
-        private static Exception Innermost(Exception e)
+        internal static Exception Innermost(Exception e)
         {
             while (e.InnerException is not null &&
                    (e is TargetInvocationException or AggregateException or TypeInitializationException || MlNetWrapperMessages.Contains(e.Message)))
@@ -203,7 +203,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             return e;
         }
 
-        private static string OneLine(string message) =>
+        internal static string OneLine(string message) =>
             string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
         /// <summary>The options every command accepts, listed last in its help.</summary>

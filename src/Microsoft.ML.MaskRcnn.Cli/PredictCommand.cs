@@ -36,6 +36,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             new("out", "DIR", $"where to write {OverlayFolderName}/NAME.png and {PredictionsFileName} (required)"),
             new("score-threshold", "X", "keep detections scoring at least X", "the model's (0.5 unless set at training)"),
             new("no-overlays", null, "write no overlay pictures"),
+            new("resume", null, $"continue the unfinished run whose {PredictionJournal.FileName} is in --out: predict only the images it lacks"),
             new("threads", "N", "libtorch CPU threads", "the processor count"),
         }.Concat(ComputeArguments.Options()).Concat(MaskRcnnCli.CommonOptions()).ToList();
 
@@ -44,7 +45,10 @@ namespace Microsoft.ML.MaskRcnn.Cli
             $"Runs a model zip on images. Writes, in --out: {OverlayFolderName}/NAME.png, each image with its detections drawn over\n" +
             $"it (masks, boxes, class and score); {PredictionsFileName}, per image its file, width, height and detections (class,\n" +
             "score, box [x0, y0, x1, y1] in pixels, mask as COCO RLE {\"size\": [h, w], \"counts\": \"...\"}); and with --coco\n" +
-            $"{CocoResultsFileName}, the detections in COCO's results format (pycocotools' loadRes) with the file's ids.";
+            $"{CocoResultsFileName}, the detections in COCO's results format (pycocotools' loadRes) with the file's ids.\n\n" +
+            $"Each image is written as it is done: a line per image in {PredictionJournal.FileName}, which becomes {PredictionsFileName}\n" +
+            "when the run completes. A run stopped early (Ctrl-C, an unreadable image, a killed process) keeps it; the same\n" +
+            "command with --resume predicts only the images it lacks.";
 
         public int Execute(ParsedArguments a, CliConsole console)
         {
@@ -71,6 +75,15 @@ namespace Microsoft.ML.MaskRcnn.Cli
             var (problems, total) = DatasetCheck.FindImageProblems(images.Select(i => i.Path));
             if (total > 0) throw new DatasetProblemsException($"input ({images.Count} images)", problems, total);
 
+            string journalPath = PredictionJournal.PathIn(outFolder);
+            bool resume = a.Flag("resume");
+            if (resume && !File.Exists(journalPath))
+                throw new UsageException(File.Exists(Path.Combine(outFolder, PredictionsFileName))
+                    ? $"--resume: the run in '{outFolder}' is finished ({PredictionsFileName} is there); leave out --resume to run again"
+                    : $"--resume: '{outFolder}' holds no {PredictionJournal.FileName}, so there is no unfinished run to continue");
+            if (!resume && File.Exists(journalPath))
+                throw new UsageException($"--out: '{outFolder}' holds {PredictionJournal.FileName} from an unfinished run; add --resume to continue it, or remove the file to start again");
+
             var ml = new MLContext(seed: 0);
             console.Follow(ml);
             using var model = ModelFile.Load(ml, modelPath);
@@ -83,22 +96,24 @@ namespace Microsoft.ML.MaskRcnn.Cli
             var classNames = detector.ClassNames;
             var categoryIds = coco is null ? null : CategoryIds(coco, classNames, console);
             string overlayFolder = Path.Combine(outFolder, OverlayFolderName);
+            var run = new PredictionRun(modelPath, PredictionRun.Sha256Of(modelPath), Path.GetFullPath(a.Text("input") ?? a.Text("coco")!),
+                                        scoreThreshold, classNames.ToArray(), overlays);
             using var created = new CreatedFolders(outFolder, overlays ? overlayFolder : null);
-            console.Line($"Predicting {images.Count} image(s) with {modelPath} (score threshold {scoreThreshold.ToString(CultureInfo.InvariantCulture)}).");
+            using var journal = resume ? PredictionJournal.Resume(outFolder, run) : PredictionJournal.Start(outFolder, run);
+            var pending = images.Where(i => !journal.Done.Contains(PredictionJournal.KeyOf(i))).ToList();
+            if (resume)
+                console.Line($"Resuming the run in {outFolder}: {journal.ImageCount} image(s) done, {pending.Count} of {images.Count} to predict.");
+            console.Line($"Predicting {pending.Count} image(s) with {modelPath} (score threshold {scoreThreshold.ToString(CultureInfo.InvariantCulture)}).");
 
-            var rows = ml.Data.LoadFromEnumerable(console.Interruptible(images.Select(i => new ImagePathRow { ImagePath = i.Path })));
-            var results = new List<CocoDetection>();
-            var overlayNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            int detections = 0;
+            var rows = ml.Data.LoadFromEnumerable(console.Interruptible(pending.Select(i => new ImagePathRow { ImagePath = i.Path })));
             float bestBelowThreshold = float.NegativeInfinity;
             void PredictAll(Action? imageDone)
             {
-                using var predictions = new PredictionsFile(Path.Combine(outFolder, PredictionsFileName), modelPath, scoreThreshold, classNames);
                 using var scoredImages = Read(model.Score(rows), detector).GetEnumerator();
-                for (int index = 0; NextPrediction(scoredImages, images, index); index++)
+                for (int index = 0; NextPrediction(scoredImages, pending, index); index++)
                 {
                     var scored = scoredImages.Current;
-                    var image = images[index];
+                    var image = pending[index];
                     var prediction = AtLeast(scored, scoreThreshold);
                     if (prediction.Count < scored.Count) bestBelowThreshold = Math.Max(bestBelowThreshold, scored.Score.Where(x => x < scoreThreshold).Max());
                     string? overlay = null;
@@ -107,7 +122,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
                     {
                         var picture = ImageCodec.Decode(image.Path, ImageDecodeOptions.Rgb8);
                         (width, height) = (picture.Width, picture.Height);
-                        overlay = OverlayFolderName + "/" + UniqueName(overlayNames, image.Name) + ".png";
+                        overlay = OverlayFolderName + "/" + UniqueName(journal.OverlayNames, image.Name) + ".png";
                         var drawn = OverlayRenderer.Render(picture, prediction.ToInstances(classNames, height, width));
                         ImageCodec.EncodePng(drawn, Path.Combine(outFolder, overlay));
                     }
@@ -118,29 +133,44 @@ namespace Microsoft.ML.MaskRcnn.Cli
                     }
                     if (image.Coco is { } entry && (entry.Width != width || entry.Height != height))
                         console.Warning($"{image.Path} is {width}x{height} but the COCO file says {entry.Width}x{entry.Height}: its masks will not match the ground truth.");
-                    predictions.Add(image, width, height, prediction, classNames, overlay);
-                    if (categoryIds is not null) results.AddRange(ToCoco(image.Coco!.Id, prediction, categoryIds, height, width));
-                    detections += prediction.Count;
+                    // The overlay is in place before its line: every image the journal holds is complete.
+                    journal.Append(image, width, height, prediction, classNames, overlay);
                     // The live display has a progress bar instead of a line per image.
                     if (imageDone is null) console.Line($"  {image.Name}: {Describe(prediction, classNames)}");
                     else imageDone();
+                    // ML.NET reads the input ahead on worker threads, so the stop is checked here, image by image.
+                    console.Interrupt.ThrowIfCancellationRequested();
                 }
-                predictions.Complete();
             }
-            if (console.Live is { } live) LiveProgress.Images(live, "predicting", images.Count, PredictAll);
-            else PredictAll(null);
+            try
+            {
+                if (console.Live is { } live) LiveProgress.Images(live, "predicting", pending.Count, PredictAll);
+                else PredictAll(null);
+            }
+            catch (Exception e) when (journal.ImageCount > 0)
+            {
+                // What was predicted stays: the journal and overlays are kept, and --resume goes on from there.
+                created.Keep();
+                string kept = $"{journal.ImageCount} of {images.Count} image(s) are kept in {journal.Path} (the same command with --resume continues).";
+                if (console.Interrupt.IsCancellationRequested) throw new OperationCanceledException($"Prediction was cancelled; {kept}", e);
+                throw new InvalidDataException($"{MaskRcnnCli.OneLine(MaskRcnnCli.Innermost(e).Message)} {kept}", e);
+            }
+
+            // Every image is in the journal: from here on a failure (a full disk) must not take it away.
+            created.Keep();
+            long detections = PredictionsFile.Write(Path.Combine(outFolder, PredictionsFileName), journal);
             console.Line($"{detections} detection(s) in {images.Count} image(s); {PredictionsFileName}{(overlays ? $" and {OverlayFolderName}/" : "")} written to {outFolder}.");
             if (detections == 0)
                 console.Line(float.IsNegativeInfinity(bestBelowThreshold)
                     ? "The model found no object at any score: it may need more training, or these images hold nothing it was trained on."
                     : FormattableString.Invariant($"No detection reached the score threshold {scoreThreshold}; the highest score was {bestBelowThreshold:F3}. Lower it with --score-threshold (e.g. --score-threshold {Math.Floor(bestBelowThreshold * 100) / 100:0.00}) to see those detections."));
-            if (coco is not null)
+            if (categoryIds is not null)
             {
                 string resultsPath = Path.Combine(outFolder, CocoResultsFileName);
-                CocoResultsFile.Write(resultsPath, results);
-                console.Line($"COCO results ({results.Count} detections) written to {resultsPath}.");
+                long written = PredictionsFile.WriteCocoResults(resultsPath, journal, categoryIds);
+                console.Line($"COCO results ({written} detections) written to {resultsPath}.");
             }
-            created.Keep();
+            journal.Delete();
             return MaskRcnnCli.Success;
         }
 
@@ -244,16 +274,6 @@ namespace Microsoft.ML.MaskRcnn.Cli
                 ids[k] = category?.Id;
             }
             return ids;
-        }
-
-        private static IEnumerable<CocoDetection> ToCoco(long imageId, InstanceSegmentationPrediction p, long?[] categoryIds, int height, int width)
-        {
-            for (int i = 0; i < p.Count; i++)
-            {
-                if (categoryIds[(int)p.PredictedLabel[i] - 1] is not long category) continue;
-                var (x0, y0, x1, y1) = p.GetBox(i);
-                yield return new CocoDetection(imageId, category, p.Score[i], CocoBox.FromCorners(x0, y0, x1, y1), p.GetMask(i, height, width));
-            }
         }
 
         // Overlays go to one folder: images with the same base name (a.png, a.jpg, sub/a.png) get -2, -3... suffixes.

@@ -1,100 +1,92 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
+using Microsoft.ML.MaskRcnn.Data;
+using Microsoft.ML.MaskRcnn.Evaluation;
 
 namespace Microsoft.ML.MaskRcnn.Cli
 {
     /// <summary>
-    /// predictions.json of <c>maskrcnn predict</c>, written image by image (a large folder is never held in memory):
+    /// The files a finished <c>maskrcnn predict</c> run leaves, made from its journal (<see cref="PredictionJournal"/>)
+    /// one image at a time, so that a large folder is never held in memory. predictions.json:
     /// <code>
     /// {"model": "...", "scoreThreshold": 0.5, "classes": ["circle", ...],
     ///  "images": [{"file": "a.png", "path": "/abs/a.png", "imageId": 7, "width": 160, "height": 128, "overlay": "overlays/a.png",
     ///              "detections": [{"class": "circle", "label": 1, "score": 0.97, "box": [x0, y0, x1, y1],
     ///                              "mask": {"size": [128, 160], "counts": "..."}}]}]}
     /// </code>
-    /// "imageId" is present for COCO input, "overlay" unless --no-overlays. The file appears under its name only when
-    /// <see cref="Complete"/> is called, so a failed run leaves no truncated predictions behind.
+    /// "imageId" is present for COCO input, "overlay" unless --no-overlays. Each file is written under a temporary name
+    /// and moved into place, so no truncated file ever carries the name.
     /// </summary>
-    internal sealed class PredictionsFile : IDisposable
+    internal static class PredictionsFile
     {
-        private readonly string path;
-        private readonly string partial;
-        private readonly FileStream stream;
-        private readonly Utf8JsonWriter json;
-        private bool completed;
-
-        public PredictionsFile(string path, string model, double scoreThreshold, IReadOnlyList<string> classes)
+        /// <summary>Writes predictions.json from <paramref name="journal"/>; returns how many detections it holds.</summary>
+        public static long Write(string path, PredictionJournal journal)
         {
-            this.path = path;
-            partial = path + ".partial";
-            stream = File.Create(partial);
-            json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-            json.WriteStartObject();
-            json.WriteString("model", model);
-            json.WriteNumber("scoreThreshold", scoreThreshold);
-            json.WriteStartArray("classes");
-            foreach (var name in classes) json.WriteStringValue(name);
-            json.WriteEndArray();
-            json.WriteStartArray("images");
-        }
-
-        public void Add(InputImage image, int width, int height, InstanceSegmentationPrediction prediction, IReadOnlyList<string> classes, string? overlay)
-        {
-            json.WriteStartObject();
-            json.WriteString("file", image.Name);
-            json.WriteString("path", image.Path);
-            if (image.Coco is not null) json.WriteNumber("imageId", image.Coco.Id);
-            json.WriteNumber("width", width);
-            json.WriteNumber("height", height);
-            if (overlay is not null) json.WriteString("overlay", overlay);
-            json.WriteStartArray("detections");
-            for (int i = 0; i < prediction.Count; i++)
+            long detections = 0;
+            WriteAtomically(path, stream =>
             {
-                uint key = prediction.PredictedLabel[i];
-                var (x0, y0, x1, y1) = prediction.GetBox(i);
+                using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
                 json.WriteStartObject();
-                json.WriteString("class", classes[(int)key - 1]);
-                json.WriteNumber("label", key);
-                json.WriteNumber("score", prediction.Score[i]);
-                json.WriteStartArray("box");
-                json.WriteNumberValue(x0);
-                json.WriteNumberValue(y0);
-                json.WriteNumberValue(x1);
-                json.WriteNumberValue(y1);
+                json.WriteString("model", journal.Run.Model);
+                json.WriteNumber("scoreThreshold", journal.Run.ScoreThreshold);
+                json.WriteStartArray("classes");
+                foreach (var name in journal.Run.Classes) json.WriteStringValue(name);
                 json.WriteEndArray();
-                json.WriteStartObject("mask");
-                json.WriteStartArray("size");
-                json.WriteNumberValue(height);
-                json.WriteNumberValue(width);
+                json.WriteStartArray("images");
+                foreach (var image in journal.Images())
+                {
+                    image.WriteTo(json);
+                    detections += image.GetProperty("detections").GetArrayLength();
+                }
                 json.WriteEndArray();
-                json.WriteString("counts", prediction.PredictedMasks[i]);
                 json.WriteEndObject();
-                json.WriteEndObject();
+            });
+            return detections;
+        }
+
+        /// <summary>
+        /// Writes the journal's detections in COCO's results format with the image ids it recorded and
+        /// <paramref name="categoryIds"/> (per model class; null leaves the class out); returns how many it wrote.
+        /// </summary>
+        public static long WriteCocoResults(string path, PredictionJournal journal, long?[] categoryIds)
+        {
+            long count = 0;
+            WriteAtomically(path, stream => CocoResultsFile.Write(stream, Detections(journal, categoryIds, () => count++)));
+            return count;
+        }
+
+        private static IEnumerable<CocoDetection> Detections(PredictionJournal journal, long?[] categoryIds, System.Action counted)
+        {
+            foreach (var image in journal.Images())
+            {
+                long imageId = image.GetProperty("imageId").GetInt64();
+                int width = image.GetProperty("width").GetInt32(), height = image.GetProperty("height").GetInt32();
+                foreach (var detection in image.GetProperty("detections").EnumerateArray())
+                {
+                    if (categoryIds[detection.GetProperty("label").GetInt32() - 1] is not long category) continue;
+                    var box = detection.GetProperty("box");
+                    var mask = RleMask.FromCompressedString(detection.GetProperty("mask").GetProperty("counts").GetString()!, height, width);
+                    counted();
+                    // Scores and corners were written as floats; read back as floats they are the model's values exactly.
+                    yield return new CocoDetection(imageId, category, detection.GetProperty("score").GetSingle(),
+                        CocoBox.FromCorners(box[0].GetSingle(), box[1].GetSingle(), box[2].GetSingle(), box[3].GetSingle()), mask);
+                }
             }
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.Flush();
         }
 
-        /// <summary>Closes the JSON and moves the file into place.</summary>
-        public void Complete()
+        private static void WriteAtomically(string path, System.Action<Stream> write)
         {
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.Flush();
-            json.Dispose();
-            stream.Dispose();
-            File.Move(partial, path, overwrite: true);
-            completed = true;
-        }
-
-        public void Dispose()
-        {
-            if (completed) return;
-            json.Dispose();
-            stream.Dispose();
-            if (File.Exists(partial)) File.Delete(partial);
+            string partial = path + ".partial";
+            try
+            {
+                using (var stream = File.Create(partial)) write(stream);
+                File.Move(partial, path, overwrite: true);
+            }
+            finally
+            {
+                if (File.Exists(partial)) File.Delete(partial);
+            }
         }
     }
 }

@@ -320,10 +320,10 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
         }
 
         [TestMethod]
-        public void APredictThatFailsHalfwayNamesTheImageAndLeavesNoOutputFolderBehind()
+        public void APredictThatFailsHalfwayNamesTheImageKeepsWhatItDidAndResumesOnceTheImageIsRepaired()
         {
             // b.png's header is whole (the check passes) but its pixel data is cut short: the failure comes while
-            // predicting, after a.png's overlay has been written.
+            // predicting, after a.png is done.
             string inputs = TestSetup.NewFolder("predict-failing-input");
             File.Copy(test.ImagePath(0), Path.Combine(inputs, "a.png"));
             var png = File.ReadAllBytes(test.ImagePath(1));
@@ -332,7 +332,31 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
             var run = CliRun.Of("predict", "--model", modelPath, "--input", inputs, "--out", output, "--threads", "1");
             Assert.AreEqual(1, run.ExitCode, run.ToString());
             StringAssert.Contains(run.Error, "b.png", run.ToString());
-            Assert.IsFalse(Directory.Exists(Path.GetDirectoryName(output)), "the folders the run created are removed with what it wrote");
+            StringAssert.Contains(run.Error, $"1 of 2 image(s) are kept in {Path.Combine(output, "predictions.jsonl")} (the same command with --resume continues)");
+            Assert.IsTrue(File.Exists(Path.Combine(output, "overlays", "a.png")), "a.png's overlay is kept");
+            Assert.IsFalse(File.Exists(Path.Combine(output, "predictions.json")), "no predictions.json from an unfinished run");
+
+            // Repaired, the run resumes with b.png alone and ends as a run on the repaired folder does.
+            File.WriteAllBytes(Path.Combine(inputs, "b.png"), png);
+            var resumed = CliRun.Of("predict", "--model", modelPath, "--input", inputs, "--out", output, "--threads", "1", "--resume");
+            Assert.AreEqual(0, resumed.ExitCode, resumed.ToString());
+            StringAssert.Contains(resumed.Out, "1 image(s) done, 1 of 2 to predict");
+            string fresh = Path.Combine(root, "predict-repaired");
+            Assert.AreEqual(0, CliRun.Of("predict", "--model", modelPath, "--input", inputs, "--out", fresh, "--threads", "1").ExitCode);
+            Assert.AreEqual(File.ReadAllText(Path.Combine(fresh, "predictions.json")), File.ReadAllText(Path.Combine(output, "predictions.json")));
+        }
+
+        [TestMethod]
+        public void APredictThatFailsOnItsFirstImageLeavesNoOutputFolderBehind()
+        {
+            string inputs = TestSetup.NewFolder("predict-failing-first-input");
+            var png = File.ReadAllBytes(test.ImagePath(1));
+            File.WriteAllBytes(Path.Combine(inputs, "a.png"), png.Take(png.Length / 3).ToArray());
+            string output = Path.Combine(TestSetup.NewFolder("predict-failing-first"), "new", "out");
+            var run = CliRun.Of("predict", "--model", modelPath, "--input", inputs, "--out", output, "--threads", "1");
+            Assert.AreEqual(1, run.ExitCode, run.ToString());
+            StringAssert.Contains(run.Error, "a.png", run.ToString());
+            Assert.IsFalse(Directory.Exists(Path.GetDirectoryName(output)), "nothing was predicted: the folders the run created are removed");
         }
 
         [TestMethod]
