@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Fuzzes one native C ABI harness (test/Fuzz/Native/fuzz_TARGET.cpp) with libFuzzer under ASan + UBSan.
 #
-#   test/Fuzz/fuzz-native.sh TARGET MINUTES     (also: ./build.sh fuzz native-TARGET MINUTES)
-#   test/Fuzz/fuzz-native.sh build              only build every harness into build/fuzz-native/
+#   test/Fuzz/fuzz-native.sh TARGET MINUTES [ENTRY]   (also: ./build.sh fuzz native-TARGET MINUTES [ENTRY])
+#   test/Fuzz/fuzz-native.sh build                    only build every harness into build/fuzz-native/
 #
-# TARGET: roi_align, nms, image_decode, resize, png_encode. One process, no -jobs: the campaign shares the machine.
+# TARGET: roi_align, nms, image_decode, resize, png_encode. ENTRY (e.g. mro_nms_f64, img_decode_memory) spends every
+# execution on that entry point of the harness (FUZZ_ENTRY) instead of the mix its inputs choose. One process, no
+# -jobs: the campaign shares the machine.
 # Starts from the saved corpus (test/Fuzz/Native/corpus/TARGET) plus fresh structured seeds (make_seeds.py), writes
 # the statistics to artifacts/fuzz/TARGET/stats.txt, crashes and timeouts to artifacts/fuzz/TARGET/, and merges what
 # gained coverage back into the saved corpus, minimised (-merge=1). Stop a run early with kill -USR1 on the fuzzer's pid.
@@ -32,12 +34,13 @@ if [ "${1:-}" = build ]; then
   build
   exit 0
 fi
-if [ $# -ne 2 ] || ! [[ " ${TARGETS[*]} " == *" $1 "* ]] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
-  echo "usage: $0 TARGET MINUTES | build   (TARGET: ${TARGETS[*]})" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ] || ! [[ " ${TARGETS[*]} " == *" $1 "* ]] || ! [[ "$2" =~ ^[0-9]+$ ]]; then
+  echo "usage: $0 TARGET MINUTES [ENTRY] | build   (TARGET: ${TARGETS[*]})" >&2
   exit 2
 fi
 target="$1"
 minutes="$2"
+entry="${3:-}"
 build
 
 corpus="$ROOT/test/Fuzz/Native/corpus/$target"
@@ -51,18 +54,19 @@ if compgen -G "$out/crash-*" >/dev/null || compgen -G "$out/timeout-*" >/dev/nul
   mv "$out"/crash-* "$out"/timeout-* "$out"/oom-* "$out/previous/" 2>/dev/null || true
 fi
 /usr/bin/python3 "$ROOT/test/Fuzz/Native/make_seeds.py" "$out/seeds" >/dev/null
-log "fuzzing $target for $minutes min (corpus: $(ls "$corpus" | wc -l) saved inputs)"
+log "fuzzing $target${entry:+ ($entry only)} for $minutes min (corpus: $(ls "$corpus" | wc -l) saved inputs)"
 start=$(date +%s)
 status=0
 # The fuzzer writes new inputs to the first directory (work); the saved corpus and the seeds are only read.
 # The harness keeps its calls per entry point in calls.bin, so a run stopped early (kill -USR1 PID: libFuzzer stops
 # gracefully, and this script merges and reports as usual) still counts them.
 rm -f "$out/calls.bin" "$out/calls.bin.names"
-FUZZ_CALLS_FILE="$out/calls.bin" "$BUILD/fuzz_$target" -max_total_time=$((minutes * 60)) -timeout=10 -rss_limit_mb=2048 \
+FUZZ_ENTRY="$entry" FUZZ_CALLS_FILE="$out/calls.bin" "$BUILD/fuzz_$target" -max_total_time=$((minutes * 60)) -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="$out/" "$work" "$corpus" "$out/seeds/$target" >"$out/fuzz.log" 2>&1 || status=$?
 wall=$(($(date +%s) - start))
 
-# Minimised corpus: the saved inputs plus whatever of this run adds coverage.
+# Minimised corpus: the saved inputs plus whatever of this run adds coverage, each input read as the replay test reads
+# it (its own choice of entry point, whatever ENTRY was).
 merged="$out/merged"
 rm -rf "$merged"
 mkdir -p "$merged"
@@ -84,6 +88,7 @@ ooms=$(find "$out" -maxdepth 1 -name 'oom-*' | wc -l)
 {
   echo "target: $target"
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "entry: ${entry:-all}"
   echo "fuzzer_exit: $status"
   echo "wall_s: $wall"
   echo "execs: $(final number_of_executed_units)"

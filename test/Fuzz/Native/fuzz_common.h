@@ -26,19 +26,36 @@ namespace fuzz {
 // FUZZ_CALLS_FILE set, the counters live in that file (mapped shared, little-endian uint64 per entry, names one per line
 // in FILE.names), so that they survive the exits that skip destructors: libFuzzer's graceful stop (SIGUSR1), SIGINT, a
 // crash.
+//
+// With FUZZ_ENTRY set to one of the names, every execution calls that entry point (choose() overrides the input's
+// choice, which is still consumed so that saved inputs keep their meaning): a run can then be spent on the entry points
+// that lag behind instead of on the harness's mix.
 class CallCounter {
  public:
   CallCounter(const char* const* names, int count) : names_(names), count_(count), local_(count, 0) {
     counts_ = local_.data();
     if (const char* path = std::getenv("FUZZ_CALLS_FILE")) MapFile(path);
+    if (const char* entry = std::getenv("FUZZ_ENTRY"); entry && *entry) Pin(entry);
   }
   ~CallCounter() {
     for (int i = 0; i < count_; ++i)
       std::fprintf(stderr, "FUZZ_CALLS %s %llu\n", names_[i], static_cast<unsigned long long>(counts_[i]));
   }
   void hit(int i) { ++counts_[i]; }
+  // The entry point to call: the pinned one when FUZZ_ENTRY names one, else the input's.
+  int choose(int drawn) const { return pinned_ >= 0 ? pinned_ : drawn; }
 
  private:
+  void Pin(const std::string& entry) {
+    for (int i = 0; i < count_; ++i)
+      if (entry == names_[i]) pinned_ = i;
+    if (pinned_ >= 0) return;
+    std::fprintf(stderr, "FUZZ_ENTRY=%s is not an entry point of this harness; it has:", entry.c_str());
+    for (int i = 0; i < count_; ++i) std::fprintf(stderr, " %s", names_[i]);
+    std::fprintf(stderr, "\n");
+    std::exit(2);
+  }
+
   void MapFile(const char* path) {
     const size_t bytes = static_cast<size_t>(count_) * sizeof(uint64_t);
     const int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -58,6 +75,7 @@ class CallCounter {
   int count_;
   std::vector<uint64_t> local_;
   uint64_t* counts_;
+  int pinned_ = -1;
 };
 
 // A contract the ABI broke: abort so that libFuzzer saves the input as a crash.

@@ -30,7 +30,7 @@ bool same(const img_info& a, const img_info& b) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider fdp(data, size);
-  const bool decode = fdp.ConsumeBool();
+  const bool decode = calls.choose(fdp.ConsumeBool() ? 1 : 0) == 1;  // entry 1: probe, then decode
   static const int32_t kModes[] = {IMG_MODE_UNCHANGED, IMG_MODE_GRAY, IMG_MODE_RGB, IMG_MODE_RGBA};
   const int32_t mode = fdp.ConsumeIntegralInRange<int>(0, 9) == 0 ? fdp.ConsumeIntegral<int32_t>()
                                                                    : kModes[fdp.ConsumeIntegralInRange<int>(0, 3)];

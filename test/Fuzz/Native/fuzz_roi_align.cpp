@@ -132,7 +132,7 @@ void run(FuzzedDataProvider& fdp, bool backward) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider fdp(data, size);
-  const int entry = fdp.ConsumeIntegralInRange<int>(0, 3);
+  const int entry = calls.choose(fdp.ConsumeIntegralInRange<int>(0, 3));
   calls.hit(entry);
   if (entry % 2 == 0)
     run<float>(fdp, entry >= 2);
