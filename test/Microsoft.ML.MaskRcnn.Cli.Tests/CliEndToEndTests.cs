@@ -252,6 +252,48 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
         }
 
         [TestMethod]
+        public void TrainInitFromAnExportedPthStartsFromItsWeights()
+        {
+            string pth = Path.Combine(root, "init-pth", "shapes.pth");
+            var export = CliRun.Of("export", "--model", modelPath, "--pth", pth);
+            Assert.AreEqual(0, export.ExitCode, export.ToString());
+
+            // One step at a learning rate of 1e-30 moves no weight by more than about 1e-29 (gradients are clipped to norm
+            // 10), so the new model must be the exported one: a run that ignored --init, or read it wrongly (a class
+            // layer left out, the first convolution's channels reversed as for the preset's ONNX backbone), would differ
+            // by whole units.
+            string again = Path.Combine(root, "init-pth", "again.zip");
+            var run = CliRun.Of(new[]
+            {
+                "train", "--coco", train.CocoFile, "--images", train.Folder, "--model", again, "--init", pth, "--init-with-predictors",
+                "--steps", "1", "--lr", "1e-30", "--seed", "4",
+            }.Concat(TinyTraining).ToArray());
+            Assert.AreEqual(0, run.ExitCode, run.ToString());
+
+            var ml = new MLContext(seed: 0);
+            var original = ml.Model.Load(modelPath, out _);
+            var retrained = ml.Model.Load(again, out _);
+            try
+            {
+                var before = ((IEnumerable<ITransformer>)original).OfType<MaskRcnnTransformer>().Single().Model.Model.state_dict();
+                var after = ((IEnumerable<ITransformer>)retrained).OfType<MaskRcnnTransformer>().Single().Model.Model.state_dict();
+                CollectionAssert.AreEquivalent(before.Keys.ToArray(), after.Keys.ToArray());
+                foreach (var (name, tensor) in before)
+                {
+                    CollectionAssert.AreEqual(tensor.shape, after[name].shape, name);
+                    double difference = tensor.to_type(TorchSharp.torch.ScalarType.Float64).sub(after[name].to_type(TorchSharp.torch.ScalarType.Float64))
+                                              .abs().max().item<double>();
+                    Assert.IsTrue(difference <= 1e-20, $"{name} moved by {difference}");
+                }
+            }
+            finally
+            {
+                (original as IDisposable)?.Dispose();
+                (retrained as IDisposable)?.Dispose();
+            }
+        }
+
+        [TestMethod]
         public void PredictOnOneImageWithoutOverlaysWritesOnlyItsPredictions()
         {
             string output = Path.Combine(root, "predict-one");
