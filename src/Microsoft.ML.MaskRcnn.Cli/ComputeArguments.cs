@@ -15,6 +15,10 @@ namespace Microsoft.ML.MaskRcnn.Cli
             new CliOption("precision", "P", "inference precision: float32 or bfloat16 (float32 where the device lacks native bfloat16)", "float32"),
         };
 
+        /// <summary>train's own: the precision of the training steps.</summary>
+        public static CliOption TrainingOption() =>
+            new("training-precision", "P", "training precision: float32 or bfloat16 (convolutions and box head in bfloat16 from float32 weights; float32 where the device lacks native bfloat16)", "float32");
+
         /// <summary>The options given, over <paramref name="defaults"/> (a copy is changed).</summary>
         public static ComputeOptions Read(ParsedArguments a, ComputeOptions defaults)
         {
@@ -25,13 +29,16 @@ namespace Microsoft.ML.MaskRcnn.Cli
                     ["auto"] = FeatureMemoryFormat.Auto, ["channels-last"] = FeatureMemoryFormat.ChannelsLast, ["contiguous"] = FeatureMemoryFormat.Contiguous,
                 });
             if (a.Flag("fold-batch-norm")) compute.FoldBatchNorm = true;
-            if (a.Text("precision") is string precision)
-                compute.InferencePrecision = Choose(precision, "precision", new Dictionary<string, ComputePrecision>
-                {
-                    ["float32"] = ComputePrecision.Float32, ["bfloat16"] = ComputePrecision.BFloat16,
-                });
+            if (a.Text("precision") is string precision) compute.InferencePrecision = Choose(precision, "precision", Precisions);
+            if (a.Text("training-precision") is string training)
+                compute.TrainingPrecision = Choose(training, "training-precision", Precisions);
             return compute;
         }
+
+        private static readonly Dictionary<string, ComputePrecision> Precisions = new()
+        {
+            ["float32"] = ComputePrecision.Float32, ["bfloat16"] = ComputePrecision.BFloat16,
+        };
 
         /// <summary>Sets the options on a loaded model and says when bfloat16 falls back to float32.</summary>
         public static void Apply(ParsedArguments a, MaskRcnnTransformer detector, CliConsole console)

@@ -65,6 +65,7 @@ namespace Microsoft.ML.MaskRcnn.Cli
             options.Add(new CliOption("warmup", "N", "steps of linear learning-rate warm-up", PresetDefault(t => t.WarmupSteps)));
             options.Add(new CliOption("threads", "N", "libtorch CPU threads", "the processor count"));
             options.AddRange(ComputeArguments.Options());
+            options.Add(ComputeArguments.TrainingOption());
             options.Add(new CliOption("device", "NAME", "cpu, cuda or cuda:N", "cpu"));
             options.Add(new CliOption("seed", "N", "seed of data order, augmentation, initialisation and --val-fraction's split", "0"));
             options.Add(new CliOption("checkpoints", "DIR", "write resumable checkpoints to DIR", "none"));

@@ -63,6 +63,10 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
             AssertFails(CliRun.Of("predict", "--model", modelPath, "--input", data.Folder, "--out", root, "--precision", "float16"), 2, "--precision", "float32, bfloat16", "'float16'");
             AssertFails(CliRun.Of("train", "--coco", data.CocoFile, "--images", data.Folder, "--model", modelPath, "--memory-format", "nhwc"), 2,
                         "--memory-format", "auto, channels-last, contiguous", "'nhwc'");
+            AssertFails(CliRun.Of("train", "--coco", data.CocoFile, "--images", data.Folder, "--model", modelPath, "--training-precision", "float16"), 2,
+                        "--training-precision", "float32, bfloat16", "'float16'");
+            // Training precision is train's alone.
+            AssertFails(CliRun.Of("predict", "--model", modelPath, "--input", data.Folder, "--out", root, "--training-precision", "bfloat16"), 2, "--training-precision");
         }
 
         [TestMethod]

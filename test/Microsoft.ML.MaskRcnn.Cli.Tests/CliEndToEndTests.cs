@@ -331,6 +331,22 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
         }
 
         [TestMethod]
+        public void TrainInBFloat16SaysWhenItFallsBackToFloat32()
+        {
+            string model = Path.Combine(root, "train-bfloat16", "shapes.zip");
+            var run = CliRun.Of(new[]
+            {
+                "train", "--coco", train.CocoFile, "--images", train.Folder, "--model", model, "--steps", "1", "--training-precision", "bfloat16",
+            }.Concat(TinyTraining).ToArray());
+            Assert.AreEqual(0, run.ExitCode, run.ToString());
+            Assert.IsTrue(File.Exists(model));
+            var flags = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags", StringComparison.Ordinal)).Split(' ');
+            bool native = flags.Contains("avx512_bf16") || flags.Contains("amx_bf16");
+            // bfloat16 training's agreement with float32 is BFloat16TrainingTests' to check; here: the option reaches the trainer.
+            Assert.AreEqual(!native, (run.Out + run.Error).Contains("Training precision BFloat16 was asked for", StringComparison.Ordinal), run.ToString());
+        }
+
+        [TestMethod]
         public void PredictWithNoDetectionAboveTheThresholdNamesTheHighestScoreAndTheOptionToLowerIt()
         {
             float best = EnginePredictions(test).SelectMany(p => p.Score).Max();

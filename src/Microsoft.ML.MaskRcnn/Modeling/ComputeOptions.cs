@@ -37,7 +37,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
 
     /// <summary>
     /// How the network computes, without changing what it is: memory layout, batch normalisation folded into the
-    /// convolutions for inference, and the precision of inference. Not saved with a model (they depend on the machine).
+    /// convolutions for inference, and the precision of inference and of training. Not saved with a model (they depend on
+    /// the machine).
     /// </summary>
     public sealed class ComputeOptions
     {
@@ -52,8 +53,18 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         /// </summary>
         public bool FoldBatchNorm { get; set; }
 
-        /// <summary>Precision of inference. Training computes in float32. Default: <see cref="ComputePrecision.Float32"/>.</summary>
+        /// <summary>Precision of inference. Default: <see cref="ComputePrecision.Float32"/>.</summary>
         public ComputePrecision InferencePrecision { get; set; } = ComputePrecision.Float32;
+
+        /// <summary>
+        /// Precision of training, as PyTorch's autocast computes: with <see cref="ComputePrecision.BFloat16"/> the
+        /// convolutions and the box head's fully connected layers compute in bfloat16 from bfloat16 copies of the float32
+        /// weights, made afresh at every step; the weights, their gradients, the optimizer, the losses and everything that
+        /// decodes boxes, samples or pools regions stay float32, so nothing needs loss scaling (bfloat16 has float32's
+        /// exponent range). Falls back to float32 with a message where the device has no native bfloat16 arithmetic.
+        /// Default: <see cref="ComputePrecision.Float32"/>.
+        /// </summary>
+        public ComputePrecision TrainingPrecision { get; set; } = ComputePrecision.Float32;
 
         /// <summary>
         /// Whether <paramref name="format"/> lays feature maps out channels-last on <paramref name="device"/>. Auto follows the
@@ -75,6 +86,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                 throw new ArgumentException($"Invalid ComputeOptions.{nameof(MemoryFormat)}: {(int)MemoryFormat} is not a memory format.", nameof(MemoryFormat));
             if (!Enum.IsDefined(InferencePrecision))
                 throw new ArgumentException($"Invalid ComputeOptions.{nameof(InferencePrecision)}: {(int)InferencePrecision} is not a precision.", nameof(InferencePrecision));
+            if (!Enum.IsDefined(TrainingPrecision))
+                throw new ArgumentException($"Invalid ComputeOptions.{nameof(TrainingPrecision)}: {(int)TrainingPrecision} is not a precision.", nameof(TrainingPrecision));
         }
 
         /// <summary>A copy.</summary>

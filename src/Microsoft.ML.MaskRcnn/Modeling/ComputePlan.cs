@@ -9,10 +9,11 @@ namespace Microsoft.ML.MaskRcnn.Modeling
 {
     /// <summary>
     /// How one forward pass computes (<see cref="ComputeOptions"/> made concrete for a model on a device): the feature
-    /// layout and, for inference, prepared weights: batch normalisation folded into the convolution before it, and weights
-    /// cast to the compute precision. Active on the thread that runs <see cref="Activate"/>, as PyTorch's autocast is:
-    /// the layers that consult it (<see cref="PlannedLayers"/>) use its weights, every other layer runs as written.
-    /// The prepared weights are a snapshot: a plan made before the weights change computes with the old ones.
+    /// layout and prepared weights: for inference, batch normalisation folded into the convolution before it and weights
+    /// cast to the compute precision; for training, casts of the live weights. Active on the thread that runs
+    /// <see cref="Activate"/>, as PyTorch's autocast is: the layers that consult it (<see cref="PlannedLayers"/>) use its
+    /// weights, every other layer runs as written. An inference plan's weights are a snapshot: a plan made before the
+    /// weights change computes with the old ones.
     /// </summary>
     internal sealed class ComputePlan : IDisposable
     {
@@ -53,15 +54,9 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                     foreach (var (conv, norm) in model.Backbone.Body.ConvNormPairs())
                         plan.layers[conv] = PreparedLayer.Folded(conv, norm, computeType);
                 if (computeType != ScalarType.Float32)
-                {
-                    // The mask predictor's logits stay float32 (its input is the float32 end of the mask head).
-                    var float32Layers = model.modules().OfType<MaskRcnnPredictor>().SelectMany(p => p.modules().OfType<Conv2d>()).ToHashSet();
-                    foreach (var conv in model.modules().OfType<Conv2d>())
-                        if (!plan.layers.ContainsKey(conv) && !float32Layers.Contains(conv))
-                            plan.layers[conv] = PreparedLayer.Cast(conv.weight, conv.bias, computeType);
-                    foreach (var linear in model.modules().OfType<TwoMlpHead>().SelectMany(h => h.modules().OfType<Linear>()))
-                        plan.layers[linear] = PreparedLayer.Cast(linear.weight, linear.bias, computeType);
-                }
+                    foreach (var (layer, weight, bias) in ReducedPrecisionLayers(model))
+                        if (!plan.layers.ContainsKey(layer))
+                            plan.layers[layer] = PreparedLayer.Cast(weight, bias, computeType);
                 return plan;
             }
             catch
@@ -72,15 +67,49 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         }
 
         /// <summary>
+        /// The plan of a training step: the layout, and with <see cref="ComputePrecision.BFloat16"/> the same layers as
+        /// inference computing from bfloat16 casts of their float32 weights, made at each call inside the autograd graph
+        /// (their gradients reach the float32 weights). The precision must already be the effective one
+        /// (<see cref="EffectiveTrainingPrecision"/>).
+        /// </summary>
+        internal static ComputePlan ForTraining(MaskRcnnModel model, FeatureMemoryFormat layout, ComputePrecision precision)
+        {
+            if (precision == ComputePrecision.Float32) return LayoutOnly(layout);
+            var plan = new ComputePlan(layout, ScalarType.BFloat16);
+            foreach (var (layer, weight, bias) in ReducedPrecisionLayers(model))
+                plan.layers[layer] = PreparedLayer.Live(weight, bias, ScalarType.BFloat16);
+            return plan;
+        }
+
+        // The layers a reduced precision computes in it: every convolution but the mask predictor's (its logits stay float32;
+        // its input is the float32 end of the mask head), and the box head's fully connected layers.
+        private static IEnumerable<(nn.Module layer, Tensor weight, Tensor? bias)> ReducedPrecisionLayers(MaskRcnnModel model)
+        {
+            var float32Layers = model.modules().OfType<MaskRcnnPredictor>().SelectMany(p => p.modules().OfType<Conv2d>()).ToHashSet();
+            foreach (var conv in model.modules().OfType<Conv2d>())
+                if (!float32Layers.Contains(conv))
+                    yield return (conv, conv.weight, conv.bias);
+            foreach (var linear in model.modules().OfType<TwoMlpHead>().SelectMany(h => h.modules().OfType<Linear>()))
+                yield return (linear, linear.weight, linear.bias);
+        }
+
+        /// <summary>
         /// The precision inference will use on <paramref name="device"/>, and why it differs from the requested one (null when
         /// it does not): bfloat16 falls back to float32 where the device has no native bfloat16 arithmetic.
         /// </summary>
-        internal static (ComputePrecision precision, string? fallbackMessage) EffectivePrecision(ComputeOptions options, Device device)
+        internal static (ComputePrecision precision, string? fallbackMessage) EffectivePrecision(ComputeOptions options, Device device) =>
+            Effective(options.InferencePrecision, "Inference", device);
+
+        /// <summary>As <see cref="EffectivePrecision"/>, for <see cref="ComputeOptions.TrainingPrecision"/>.</summary>
+        internal static (ComputePrecision precision, string? fallbackMessage) EffectiveTrainingPrecision(ComputeOptions options, Device device) =>
+            Effective(options.TrainingPrecision, "Training", device);
+
+        private static (ComputePrecision precision, string? fallbackMessage) Effective(ComputePrecision requested, string what, Device device)
         {
-            if (options.InferencePrecision != ComputePrecision.BFloat16 || ComputeOptions.HasNativeBFloat16(device) || EmulatedBFloat16Allowed)
-                return (options.InferencePrecision, null);
+            if (requested != ComputePrecision.BFloat16 || ComputeOptions.HasNativeBFloat16(device) || EmulatedBFloat16Allowed)
+                return (requested, null);
             return (ComputePrecision.Float32,
-                    $"Inference precision BFloat16 was asked for, but the {device.type} device has no native bfloat16 arithmetic " +
+                    $"{what} precision BFloat16 was asked for, but the {device.type} device has no native bfloat16 arithmetic " +
                     "(on a CPU: AVX-512 BF16 or AMX); computing in Float32 instead, which is faster there.");
         }
 
@@ -120,28 +149,50 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         }
     }
 
-    /// <summary>A layer's weights as the plan computes with them; <see cref="FoldsNorm"/>: the batch norm after it is included.</summary>
+    /// <summary>
+    /// A layer's weights as the plan computes with them: a prepared snapshot (<see cref="FoldsNorm"/>: the batch norm after
+    /// it is included), or, for training, the layer's own weights cast at each call (<see cref="IsLive"/>).
+    /// </summary>
     internal sealed class PreparedLayer : IDisposable
     {
-        // The tensors outlive whatever dispose scope the plan is made in (a prediction's): the plan disposes them.
-        private PreparedLayer(Tensor weight, Tensor? bias, bool foldsNorm)
+        // A snapshot's tensors outlive whatever dispose scope the plan is made in (a prediction's): the plan disposes them.
+        // A live layer's are the module's parameters: neither detached nor disposed here.
+        private PreparedLayer(Tensor weight, Tensor? bias, bool foldsNorm, bool live, ScalarType type)
         {
-            Weight = weight.DetachFromDisposeScope();
-            Bias = bias?.DetachFromDisposeScope();
+            Weight = live ? weight : weight.DetachFromDisposeScope();
+            Bias = live ? bias : bias?.DetachFromDisposeScope();
             FoldsNorm = foldsNorm;
+            IsLive = live;
+            Type = type;
         }
 
+        /// <summary>The weight computed with (a live layer's: its float32 parameter, cast by <see cref="Current"/>).</summary>
         internal Tensor Weight { get; }
 
         internal Tensor? Bias { get; }
 
         internal bool FoldsNorm { get; }
 
+        /// <summary>The weights are the module's trained parameters, cast at every call (training).</summary>
+        internal bool IsLive { get; }
+
+        /// <summary>The type the layer computes in.</summary>
+        internal ScalarType Type { get; }
+
         internal static PreparedLayer Cast(Tensor weight, Tensor? bias, ScalarType type)
         {
             using var scope = NewDisposeScope();
-            return new(weight.detach().to(type), bias?.detach().to(type), false);
+            return new(weight.detach().to(type), bias?.detach().to(type), false, false, type);
         }
+
+        internal static PreparedLayer Live(Tensor weight, Tensor? bias, ScalarType type) => new(weight, bias, false, true, type);
+
+        /// <summary>
+        /// The weights to compute with now; <c>owned</c>: they are fresh casts of a live layer's parameters (differentiable),
+        /// which the caller disposes after the call (the autograd graph keeps what it needs).
+        /// </summary>
+        internal (Tensor weight, Tensor? bias, bool owned) Current() =>
+            IsLive ? (Weight.to(Type), Bias?.to(Type), true) : (Weight, Bias, false);
 
         /// <summary>
         /// conv followed by norm as one convolution: W' = W * s per output channel, b' = b * s + t, where the norm computes
@@ -153,7 +204,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             var (scale, shift) = NormAffine(norm);
             var weight = conv.weight * scale.view(-1, 1, 1, 1);
             var bias = conv.bias is null ? shift : conv.bias * scale + shift;
-            return new PreparedLayer(weight.to(type), bias.to(type), true);
+            return new PreparedLayer(weight.to(type), bias.to(type), true, false, type);
         }
 
         // The norm as x * scale + shift per channel: frozen statistics, or an ordinary batch norm's running statistics (the
@@ -177,6 +228,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
 
         public void Dispose()
         {
+            if (IsLive) return;
             Weight.Dispose();
             Bias?.Dispose();
         }

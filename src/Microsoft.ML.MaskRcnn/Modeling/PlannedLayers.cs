@@ -8,7 +8,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
     /// The layers whose computation the active <see cref="ComputePlan"/> may change: convolutions (with the batch norm after
     /// them) and the box head's fully connected layers. Without a plan, or for a layer the plan did not prepare, each runs
     /// as its module does. With prepared weights the input is cast to their type and the output stays in it: a bfloat16
-    /// network keeps bfloat16 maps from layer to layer, and <see cref="ToFloat32"/> marks where float32 resumes.
+    /// network keeps bfloat16 maps from layer to layer, and <see cref="ToFloat32"/> marks where float32 resumes. In
+    /// training the casts are part of the autograd graph, so gradients flow back to the float32 weights and maps.
     /// </summary>
     internal static class PlannedLayers
     {
@@ -31,9 +32,17 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         internal static Tensor Linear(Linear linear, Tensor input)
         {
             if (ComputePlan.Current is not { } plan || !plan.TryGet(linear, out var prepared)) return linear.call(input);
-            if (input.dtype == prepared.Weight.dtype) return nn.functional.linear(input, prepared.Weight, prepared.Bias);
-            using var cast = input.to(prepared.Weight.dtype);
-            return nn.functional.linear(cast, prepared.Weight, prepared.Bias);
+            var (weight, bias, owned) = prepared.Current();
+            try
+            {
+                if (input.dtype == prepared.Type) return nn.functional.linear(input, weight, bias);
+                using var cast = input.to(prepared.Type);
+                return nn.functional.linear(cast, weight, bias);
+            }
+            finally
+            {
+                if (owned) Release(weight, bias);
+            }
         }
 
         /// <summary>
@@ -48,10 +57,25 @@ namespace Microsoft.ML.MaskRcnn.Modeling
 
         private static Tensor Convolve(Conv2d conv, PreparedLayer prepared, Tensor input)
         {
-            if (input.dtype == prepared.Weight.dtype)
-                return nn.functional.conv2d(input, prepared.Weight, prepared.Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
-            using var cast = input.to(prepared.Weight.dtype);
-            return nn.functional.conv2d(cast, prepared.Weight, prepared.Bias, conv.stride, conv.padding, conv.dilation, conv.groups);
+            var (weight, bias, owned) = prepared.Current();
+            try
+            {
+                if (input.dtype == prepared.Type)
+                    return nn.functional.conv2d(input, weight, bias, conv.stride, conv.padding, conv.dilation, conv.groups);
+                using var cast = input.to(prepared.Type);
+                return nn.functional.conv2d(cast, weight, bias, conv.stride, conv.padding, conv.dilation, conv.groups);
+            }
+            finally
+            {
+                if (owned) Release(weight, bias);
+            }
+        }
+
+        // A training plan's per-call weight casts: the handles go, the autograd graph keeps its own references.
+        private static void Release(Tensor weight, Tensor? bias)
+        {
+            weight.Dispose();
+            bias?.Dispose();
         }
 
         private static Tensor Normalize(nn.IModule<Tensor, Tensor> norm, Tensor convolved)

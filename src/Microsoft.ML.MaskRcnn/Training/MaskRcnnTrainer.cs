@@ -144,6 +144,8 @@ namespace Microsoft.ML.MaskRcnn.Training
                 var categories = training.Categories.CategoryIds.Select((id, i) => (id, training.Categories.Names[i])).ToArray();
                 var trained = new TrainedMaskRcnn(model, training.Categories, device);
                 NoteFallback(trained, run);
+                var (trainingPrecision, trainingFallback) = ComputePlan.EffectiveTrainingPrecision(run.Compute, device);
+                if (trainingFallback is not null) Message?.Invoke(this, trainingFallback);
 
                 int step = 0, epoch = 0, firstBatch = 0;
                 var skipped = new List<string>();
@@ -207,7 +209,7 @@ namespace Microsoft.ML.MaskRcnn.Training
                         if (batch.Samples.Length == 0) continue;
                         double learningRate = schedule.At(step);
                         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
-                        var losses = TrainStep(model, optimizer, batch, device, run, step, lastCheckpoint);
+                        var losses = TrainStep(model, optimizer, batch, device, run, trainingPrecision, step, lastCheckpoint);
                         step++;
 
                         eta.StepDone(batch.Samples.Length);
@@ -287,13 +289,14 @@ namespace Microsoft.ML.MaskRcnn.Training
         }
 
         private static Dictionary<string, double> TrainStep(MaskRcnnModel model, SGD optimizer, LoadedBatch batch, Device device,
-                                                           MaskRcnnTrainerOptions run, int step, string? lastCheckpoint)
+                                                           MaskRcnnTrainerOptions run, ComputePrecision precision, int step, string? lastCheckpoint)
         {
             using var scope = NewDisposeScope();
             var images = batch.Samples.Select(s => SampleTensors.Image(s.Image, device)).ToArray();
             var targets = batch.Samples.Select(s => SampleTensors.Target(s.Annotations, device)).ToArray();
             optimizer.zero_grad();
-            using var layout = ComputePlan.LayoutOnly(run.Compute.MemoryFormat).Activate();
+            using var plan = ComputePlan.ForTraining(model, run.Compute.MemoryFormat, precision);
+            using var active = plan.Activate();
             var losses = model.Losses(images, targets);
             var values = new Dictionary<string, double>();
             foreach (var (name, loss) in losses)
