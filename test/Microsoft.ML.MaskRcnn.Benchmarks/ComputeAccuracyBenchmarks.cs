@@ -20,7 +20,9 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
     /// validation photos (split 0.2, seed 7). Where the CPU has no native bfloat16 the bfloat16 variant runs emulated (slow;
     /// the same roundings of inputs and weights to bfloat16, sums in float32 either way), and the suite says so.
     /// Settings: dataset (main-job, pennfudan), model (a model zip, main-job), images (held-out count, main-job: 100),
-    /// steps (pennfudan training steps, 300).
+    /// steps (pennfudan training steps, 300), training (pennfudan: "bfloat16" also trains a second model with
+    /// ComputeOptions.TrainingPrecision bfloat16, same recipe and seed, and compares its float32 metrics and time per step
+    /// with the first's; target: mask AP within 0.01).
     /// </summary>
     public sealed class ComputeAccuracyBenchmark : IBenchmarkSuite
     {
@@ -33,18 +35,20 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             string modelPath = Path.Combine(RepositoryPaths.Root, "out", "main-job", "model.zip");
             string dataset = "main-job";
             int images = 100, steps = 300;
+            bool bfloat16Training = false;
             foreach (var (name, value) in options.Settings)
             {
                 if (name == "model") modelPath = Path.GetFullPath(value);
                 else if (name == "dataset" && value is "main-job" or "pennfudan") dataset = value;
                 else if (name == "images" && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out images) && images > 0) { }
                 else if (name == "steps" && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out steps) && steps > 0) { }
-                else throw new ArgumentException($"compute-accuracy takes --set dataset=main-job|pennfudan, --set model=ZIP, --set images=N and --set steps=N; got {name}={value}.");
+                else if (name == "training" && value is "float32" or "bfloat16") bfloat16Training = value == "bfloat16";
+                else throw new ArgumentException($"compute-accuracy takes --set dataset=main-job|pennfudan, --set model=ZIP, --set images=N, --set steps=N and --set training=float32|bfloat16; got {name}={value}.");
             }
             torch.set_num_threads(options.Threads);
             if (dataset == "pennfudan")
             {
-                RunPennFudan(options.Threads, steps);
+                RunPennFudan(options.Threads, steps, bfloat16Training);
                 return;
             }
             if (!File.Exists(modelPath))
@@ -59,7 +63,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             CompareVariants("main_job", trained, new SyntheticShapesDataset(images, seed: 1_000_001));
         }
 
-        private static void RunPennFudan(int threads, int steps)
+        private static void RunPennFudan(int threads, int steps, bool bfloat16Training)
         {
             string root = Path.Combine(RepositoryPaths.SharedData, "penn-fudan");
             if (!Directory.Exists(root))
@@ -74,12 +78,47 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
             Console.WriteLine($"INFO pennfudan: training {steps} steps of {recipe.BatchSize} on {train.Count} images (TrainingRecipes.PennFudan)");
             var watch = Stopwatch.StartNew();
             using var trained = new MaskRcnnTrainer(recipe).Train(train).Model;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO pennfudan: trained in {watch.Elapsed.TotalSeconds:F0} s; {validation.Count} validation images"));
-            CompareVariants("pennfudan", trained, validation);
+            double seconds = watch.Elapsed.TotalSeconds;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"INFO pennfudan: trained in {seconds:F0} s; {validation.Count} validation images"));
+            var float32 = CompareVariants("pennfudan", trained, validation);
+            if (bfloat16Training) CompareTrainingPrecision(threads, steps, train, validation, float32, seconds);
         }
 
-        /// <summary>Evaluates <paramref name="trained"/> under each variant and prints RESULT lines against the first (float32).</summary>
-        private static void CompareVariants(string caseName, TrainedMaskRcnn trained, InstanceSegmentationDataset heldOut)
+        /// <summary>
+        /// The same recipe and seed trained with bfloat16 training, evaluated in float32 like the float32-trained model
+        /// (<paramref name="float32"/>, trained in <paramref name="float32Seconds"/>).
+        /// </summary>
+        private static void CompareTrainingPrecision(int threads, int steps, InstanceSegmentationDataset train, InstanceSegmentationDataset validation,
+                                                     ModelEvaluationResult float32, double float32Seconds)
+        {
+            bool native = ComputeOptions.HasNativeBFloat16(torch.CPU);
+            var recipe = TrainingRecipes.PennFudan(threads, steps);
+            recipe.Compute.TrainingPrecision = ComputePrecision.BFloat16;
+            Console.WriteLine("INFO pennfudan: training again with bfloat16 training" + (native ? "" : " (emulated here: its accuracy is native bfloat16's, its time is not)"));
+            ComputePlan.EmulatedBFloat16Allowed = !native;
+            try
+            {
+                var watch = Stopwatch.StartNew();
+                using var trained = new MaskRcnnTrainer(recipe).Train(train).Model;
+                double seconds = watch.Elapsed.TotalSeconds;
+                var result = ModelEvaluation.Evaluate(trained, validation);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"INFO pennfudan bfloat16 training: trained in {seconds:F0} s; mask AP {result.Masks.AP:F4} AP50 {result.Masks.AP50:F4}, box AP {result.Boxes.AP:F4} AP50 {result.Boxes.AP50:F4}"));
+                BenchmarkReport.Result("pennfudan_mask_ap_bfloat16_training", result.Masks.AP, float32.Masks.AP, "AP");
+                BenchmarkReport.Result("pennfudan_box_ap_bfloat16_training", result.Boxes.AP, float32.Boxes.AP, "AP");
+                BenchmarkReport.Result(native ? "pennfudan_train_seconds_bfloat16_training" : "pennfudan_train_seconds_bfloat16_training_emulated", seconds, float32Seconds, "s");
+            }
+            finally
+            {
+                ComputePlan.EmulatedBFloat16Allowed = false;
+            }
+        }
+
+        /// <summary>
+        /// Evaluates <paramref name="trained"/> under each variant and prints RESULT lines against the first (float32), whose
+        /// result it returns.
+        /// </summary>
+        private static ModelEvaluationResult CompareVariants(string caseName, TrainedMaskRcnn trained, InstanceSegmentationDataset heldOut)
         {
             bool native = ComputeOptions.HasNativeBFloat16(torch.CPU);
             if (!native) Console.WriteLine("INFO no native bfloat16 on this CPU: the bfloat16 variant runs emulated (accuracy as native, time not comparable)");
@@ -111,6 +150,7 @@ namespace Microsoft.ML.MaskRcnn.Benchmarks
                     BenchmarkReport.Result($"{caseName}_mask_ap_{variant}", result.Masks.AP, reference.Masks.AP, "AP");
                     BenchmarkReport.Result($"{caseName}_box_ap_{variant}", result.Boxes.AP, reference.Boxes.AP, "AP");
                 }
+                return reference!;
             }
             finally
             {
