@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using Microsoft.ML.MaskRcnn.Data;
 using Microsoft.ML.MaskRcnn.Modeling;
+using Microsoft.ML.MaskRcnn.TestUtilities;
 using Microsoft.ML.MaskRcnn.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
@@ -111,9 +111,11 @@ namespace Microsoft.ML.MaskRcnn.Tests.Training
         public void BFloat16TrainingFallsBackToFloat32WithAMessageWhereTheCpuLacksIt()
         {
             // Independent truth: the kernel's view of the CPU's flags.
-            if (!File.Exists("/proc/cpuinfo")) Assert.Inconclusive("No /proc/cpuinfo to read the CPU's flags from.");
-            var flags = File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("flags", StringComparison.Ordinal)).Split(' ');
-            bool native = flags.Contains("avx512_bf16") || flags.Contains("amx_bf16");
+            if (CpuFlags.HasNativeBFloat16() is not bool native)
+            {
+                Assert.Inconclusive("No /proc/cpuinfo to read the CPU's flags from.");
+                return;
+            }
 
             var (precision, message) = ComputePlan.EffectiveTrainingPrecision(new ComputeOptions { TrainingPrecision = ComputePrecision.BFloat16 }, torch.CPU);
             Assert.AreEqual(native ? ComputePrecision.BFloat16 : ComputePrecision.Float32, precision);
