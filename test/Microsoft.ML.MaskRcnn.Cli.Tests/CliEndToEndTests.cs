@@ -64,6 +64,10 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
             }
         }
 
+        /// <summary>The network of a loaded model chain.</summary>
+        private static Modeling.MaskRcnnModel NetworkOf(ITransformer loaded) =>
+            ((IEnumerable<ITransformer>)loaded).OfType<MaskRcnnTransformer>().Single().Model.Model;
+
         public sealed class PathRow
         {
             public string ImagePath { get; set; } = "";
@@ -228,7 +232,7 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
             // Our reader gets back the model's own tensors.
             var ml = new MLContext(seed: 0);
             var loaded = ml.Model.Load(modelPath, out _);
-            var network = ((IEnumerable<ITransformer>)loaded).OfType<MaskRcnnTransformer>().Single().Model.Model;
+            var network = NetworkOf(loaded);
             using (var back = Checkpoints.PyTorchCheckpoint.ReadStateDict(pth))
                 foreach (var (name, tensor) in network.state_dict())
                     Assert.IsTrue(tensor.eq(back[name]).all().item<bool>(), name);
@@ -276,8 +280,8 @@ namespace Microsoft.ML.MaskRcnn.Cli.Tests
             var retrained = ml.Model.Load(again, out _);
             try
             {
-                var before = ((IEnumerable<ITransformer>)original).OfType<MaskRcnnTransformer>().Single().Model.Model.state_dict();
-                var after = ((IEnumerable<ITransformer>)retrained).OfType<MaskRcnnTransformer>().Single().Model.Model.state_dict();
+                var before = NetworkOf(original).state_dict();
+                var after = NetworkOf(retrained).state_dict();
                 CollectionAssert.AreEquivalent(before.Keys.ToArray(), after.Keys.ToArray());
                 foreach (var (name, tensor) in before)
                 {
