@@ -137,7 +137,8 @@ case "$command" in
         exit 2
         ;;
       native-*)
-        install_packages clang libclang-rt-14-dev libfuzzer-14-dev
+        # make_seeds.py writes the PNG and JPEG seeds with Debian's Pillow.
+        install_packages clang libclang-rt-14-dev libfuzzer-14-dev python3-pil
         exec "$ROOT/test/Fuzz/fuzz-native.sh" "${target#native-}" "${@:3}"
         ;;
       *)

@@ -53,6 +53,10 @@ if compgen -G "$out/crash-*" >/dev/null || compgen -G "$out/timeout-*" >/dev/nul
   mkdir -p "$out/previous"
   mv "$out"/crash-* "$out"/timeout-* "$out"/oom-* "$out/previous/" 2>/dev/null || true
 fi
+if ! /usr/bin/python3 -c 'import PIL' 2>/dev/null; then
+  log "Pillow is not installed (make_seeds.py writes the image seeds with it): apt-get install python3-pil"
+  exit 1
+fi
 /usr/bin/python3 "$ROOT/test/Fuzz/Native/make_seeds.py" "$out/seeds" >/dev/null
 log "fuzzing $target${entry:+ ($entry only)} for $minutes min (corpus: $(ls "$corpus" | wc -l) saved inputs)"
 start=$(date +%s)
