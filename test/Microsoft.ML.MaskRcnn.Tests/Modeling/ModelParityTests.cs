@@ -149,11 +149,14 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
             using var scope = NewDisposeScope();
             var detections = model.Detect(new[] { io["image0"], io["image1"] });
             // Fifty random-weight layers amplify the engines' last-bit differences (libtorch 2.10 against torch 1.13):
-            // measured up to 0.26 px on boxes (a 0.6 px wide box), 2.0e-3 on scores, and pasted masks whose edge pixels
-            // move whole with their box (mean 1.1e-3 over the image); masks are therefore compared on average.
+            // measured up to 0.29 px on boxes (a 0.6 px wide box), and pasted masks whose edge pixels move whole with
+            // their box (mean 1.1e-3 over the image); masks are therefore compared on average. Scores: 2.0e-3 on an
+            // AVX2 CPU, 7.3e-3 on an AVX-512 one, where the same model run in float64 by torch 1.13 puts that score
+            // (0.95504) 2.1e-3 from torch's float32 result and 5.3e-3 from ours: the spread is float32's own error,
+            // amplified by the reference's twentyfold classifier weights, not a difference in the computation.
             for (int i = 0; i < 2; i++)
                 TensorAssert.SameDetections(io[$"labels{i}"], io[$"boxes{i}"], io[$"scores{i}"], io[$"masks{i}"], detections[i],
-                                            0.5, 5e-3, 3e-3, $"image {i}", maskOnAverage: true);
+                                            0.5, 1e-2, 3e-3, $"image {i}", maskOnAverage: true);
         }
     }
 }
