@@ -79,6 +79,28 @@ mode = mode.removesuffix("_best")
 bfloat16 = best and native_bfloat16()
 
 
+def float32_detection_ops():
+    """torchvision 0.14 gives nms and roi_align an autocast rule (compute in float32) on CUDA only; on the CPU its nms
+    has no bfloat16 kernel, so autocast fails there. Apply the same rule on the CPU."""
+    import torchvision.models.detection.roi_heads as roi_heads
+    import torchvision.ops.boxes as boxes
+    import torchvision.ops.poolers as poolers
+
+    nms, roi_align = boxes.nms, poolers.roi_align
+    boxes.nms = lambda b, s, t: nms(b.float(), s.float(), t)
+
+    def roi_align_float32(x, rois, *args, **kwargs):
+        rois = rois.float() if torch.is_tensor(rois) else [r.float() for r in rois]
+        return roi_align(x.float(), rois, *args, **kwargs).to(x.dtype)
+
+    poolers.roi_align = roi_align_float32  # the box and mask heads' pooling
+    roi_heads.roi_align = roi_align_float32  # the mask loss's targets
+
+
+if bfloat16:
+    float32_detection_ops()
+
+
 def measure_eval(model, channels_last):
     model.eval()
     x = [image(1)]
