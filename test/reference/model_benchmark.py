@@ -80,8 +80,8 @@ bfloat16 = best and native_bfloat16()
 
 
 def float32_detection_ops():
-    """torchvision 0.14 gives nms and roi_align an autocast rule (compute in float32) on CUDA only; on the CPU its nms
-    has no bfloat16 kernel, so autocast fails there. Apply the same rule on the CPU."""
+    """torchvision 0.14 gives nms and roi_align an autocast rule (compute in float32) on CUDA only; on the CPU neither has a
+    bfloat16 kernel, so autocast fails there. Apply the same rule on the CPU."""
     import torchvision.models.detection.roi_heads as roi_heads
     import torchvision.ops.boxes as boxes
     import torchvision.ops.poolers as poolers
