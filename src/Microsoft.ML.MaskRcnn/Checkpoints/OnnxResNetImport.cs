@@ -125,7 +125,7 @@ namespace Microsoft.ML.MaskRcnn.Checkpoints
         }
 
         /// <summary>
-        /// Walks back from a block's output through BatchNormalization <- Conv (<- Relu <- BatchNormalization <- Conv ...)
+        /// Walks back from a block's output through BatchNormalization &lt;- Conv (&lt;- Relu &lt;- BatchNormalization &lt;- Conv ...)
         /// and returns the (conv, norm) pairs in forward order; <paramref name="start"/> is what the first conv reads.
         /// </summary>
         private static List<(OnnxNode conv, OnnxNode norm)> MainBranch(string output, Dictionary<string, OnnxNode> producer, out string start)

@@ -7,7 +7,7 @@ namespace Microsoft.ML.MaskRcnn.Evaluation
 {
     /// <summary>
     /// Ground truth for <see cref="CocoEvaluator"/> from a dataset. For a COCO dataset prefer its original file
-    /// (<see cref="CocoDataset.File"/> or <see cref="CocoAnnotationFile.Load"/>): it keeps the annotations' exact
+    /// (<see cref="CocoDataset.File"/> or <see cref="CocoAnnotationFile.Load(string)"/>): it keeps the annotations' exact
     /// polygons, boxes and areas as pycocotools would read them.
     /// </summary>
     public static class CocoGroundTruth

@@ -186,11 +186,11 @@ namespace Microsoft.ML.MaskRcnn.Onnx
         /// <summary>The convolution <paramref name="conv"/> (its weights stored under <paramref name="key"/>), with its stride, padding, dilation and groups.</summary>
         public string Conv(string x, Convolution conv, string key)
         {
-            if (conv.padding_type is not null || conv.padding_mode != PaddingModes.Zeros)
+            if (conv.padding_type is not null || conv.padding is not { } padding || conv.padding_mode != PaddingModes.Zeros)
                 throw new NotSupportedException($"The convolution '{key}' pads by {conv.padding_type?.ToString() ?? conv.padding_mode.ToString()}; the exporter writes explicit zero padding only.");
             var weight = Weight(key + ".weight", conv.weight);
             var convInputs = conv.bias is null ? new[] { x, weight } : new[] { x, weight, Weight(key + ".bias", conv.bias) };
-            var pads = conv.padding.Concat(conv.padding).ToArray();
+            var pads = padding.Concat(padding).ToArray();
             var attributes = new List<OnnxAttribute>
             {
                 OnnxAttribute.Of("kernel_shape", conv.kernel_size), OnnxAttribute.Of("strides", conv.stride),
