@@ -36,7 +36,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         {
             ValidateRank(input);
             using var scope = NewDisposeScope();
-            var (scale, shift) = ScaleAndShift();
+            var (scale, shift) = ScaleAndShift(input.dtype);
             return (input * scale + shift).MoveToOuterDisposeScope();
         }
 
@@ -49,16 +49,21 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         {
             ValidateRank(input);
             using var scope = NewDisposeScope();
-            var (scale, shift) = ScaleAndShift();
+            var (scale, shift) = ScaleAndShift(input.dtype);
             return input.mul_(scale).add_(shift);
         }
 
         // Folds the four buffers into one scale and one shift, shaped to broadcast over (N, C, H, W). The multiply and the
         // add stay separate operations, as in torchvision, so that results agree to the last bit (a fused multiply-add
-        // rounds differently, and through a 50-layer backbone that moves boxes by thousandths of a pixel).
-        private (Tensor scale, Tensor shift) ScaleAndShift()
+        // rounds differently, and through a 50-layer backbone that moves boxes by thousandths of a pixel). A reduced-precision
+        // input (a bfloat16 plan's convolution output) gets them in its own type: in float32 they would make every product
+        // and its gradient a float32 tensor cast back (a quarter of a bfloat16 training step), for a rounding of the per-channel
+        // factors that folding into bfloat16 weights makes too.
+        private (Tensor scale, Tensor shift) ScaleAndShift(ScalarType inputType)
         {
             var (scale, shift) = ScaleAndShiftPerChannel();
+            if (inputType is ScalarType.BFloat16 or ScalarType.Float16)
+                (scale, shift) = (scale.to(inputType), shift.to(inputType));
             return (scale.view(1, -1, 1, 1), shift.view(1, -1, 1, 1));
         }
 

@@ -113,6 +113,44 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
         }
 
         [TestMethod]
+        public void AFrozenNormComputesABFloat16InputInBFloat16()
+        {
+            using var scope = NewDisposeScope();
+            ComputePlan.EmulatedBFloat16Allowed = true;
+            try
+            {
+                using var norm = new FrozenBatchNorm2d(3);
+                using (no_grad())
+                    foreach (var (name, buffer) in norm.named_buffers())
+                        buffer.copy_(name switch
+                        {
+                            "weight" => torch.tensor(new float[] { 2, 1, 0.5f }),
+                            "bias" => torch.tensor(new float[] { 1, 0, -1 }),
+                            "running_mean" => torch.tensor(new float[] { 0, 1, 2 }),
+                            _ => torch.tensor(new float[] { 1 - 1e-5f, 4 - 1e-5f, 0.25f - 1e-5f }),
+                        });
+                // By hand: s = 2, 0.5, 1 and t = 1, -0.5, -3 (all exact in bfloat16), so x = 1.5, 3, 7 gives 4, 1, 4; the
+                // gradient of the sum with respect to x is s.
+                var x = torch.tensor(new float[] { 1.5f, 3, 7 }).view(1, 3, 1, 1).to(ScalarType.BFloat16).requires_grad_();
+                var y = norm.call(x);
+                Assert.AreEqual(ScalarType.BFloat16, y.dtype, "the product with float32 factors would promote it to float32");
+                CollectionAssert.AreEqual(new float[] { 4, 1, 4 }, y.to(ScalarType.Float32).flatten().data<float>().ToArray());
+                y.sum().backward();
+                Assert.AreEqual(ScalarType.BFloat16, x.grad!.dtype);
+                CollectionAssert.AreEqual(new float[] { 2, 0.5f, 1 }, x.grad.to(ScalarType.Float32).flatten().data<float>().ToArray());
+
+                var fresh = torch.tensor(new float[] { 1.5f, 3, 7 }).view(1, 3, 1, 1).to(ScalarType.BFloat16);
+                var inPlace = norm.ForwardInPlace(fresh);
+                Assert.AreEqual(ScalarType.BFloat16, inPlace.dtype);
+                CollectionAssert.AreEqual(new float[] { 4, 1, 4 }, inPlace.to(ScalarType.Float32).flatten().data<float>().ToArray());
+            }
+            finally
+            {
+                ComputePlan.EmulatedBFloat16Allowed = false;
+            }
+        }
+
+        [TestMethod]
         public void EveryLayoutGivesTheSameFeatures()
         {
             using var scope = NewDisposeScope();
