@@ -65,7 +65,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             var (batch, imageSizes, resizedTargets) = Transform.Transform(images, training ? targets : null, training, generator);
             var features = backbone.call(batch);
             var (proposals, proposalLosses) = rpn.call(new RpnInput(batch, imageSizes, features, resizedTargets));
-            var named = ResNetFpnBackbone.LevelNames.Zip(features).ToDictionary(p => p.First, p => p.Second);
+            var named = LevelsForRegionPooling(features);
             var (detections, detectorLosses) = roi_heads.call(new RoIHeadsInput(named, proposals, imageSizes, resizedTargets));
 
             if (training)
@@ -112,7 +112,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             using var scope = NewDisposeScope();
             var features = backbone.call(batch);
             var (proposals, _) = rpn.call(new RpnInput(batch, imageSizes, features, null));
-            var named = ResNetFpnBackbone.LevelNames.Zip(features).ToDictionary(p => p.First, p => p.Second);
+            var named = LevelsForRegionPooling(features);
             var (detections, _) = roi_heads.call(new RoIHeadsInput(named, proposals, imageSizes, null));
             foreach (var d in detections)
             {
@@ -122,6 +122,26 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                 d.MaskProbabilities.MoveToOuterDisposeScope();
             }
             return detections;
+        }
+
+        // RoIAlign reads the default layout (NCHW): channels-last levels are copied once here, for both the box and the mask
+        // head, instead of once per head and level inside RoIAlign, and the channels-last copies go now that the proposals
+        // are made (the autograd graph keeps what backward needs).
+        private static Dictionary<string, Tensor> LevelsForRegionPooling(Tensor[] features)
+        {
+            var named = new Dictionary<string, Tensor>();
+            for (int i = 0; i < features.Length; i++)
+            {
+                var level = features[i];
+                if (!level.is_contiguous())
+                {
+                    var copy = level.contiguous();
+                    level.Dispose();
+                    level = copy;
+                }
+                named[ResNetFpnBackbone.LevelNames[i]] = level;
+            }
+            return named;
         }
 
         protected override void Dispose(bool disposing)
