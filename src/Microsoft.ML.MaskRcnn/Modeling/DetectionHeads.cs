@@ -115,7 +115,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
-            var x = Block(0, input);
+            Tensor x;
+            using (var pooled = PlannedLayers.InPlannedLayout(input, training)) x = Block(0, pooled);
             for (int i = 1; i < blocks.Length; i++)
             {
                 var next = Block(i, x);

@@ -13,6 +13,22 @@ namespace Microsoft.ML.MaskRcnn.Modeling
     /// </summary>
     internal static class PlannedLayers
     {
+        /// <summary>
+        /// <paramref name="input"/> in the layout the active <see cref="ComputePlan"/> asks for (Auto without one: see
+        /// <see cref="ComputeOptions.IsChannelsLast"/>), for the first convolution of a chain: the ResNet's stem (the
+        /// FPN and RPN head then keep the layout) and the mask head (its input comes from RoIAlign in NCHW). In
+        /// channels-last (N, H, W, C in memory) libtorch's oneDNN convolutions read and write the layout directly instead
+        /// of reordering every input and output, and every layer after the first keeps it. TorchSharp has no
+        /// memory-format argument, so the layout is made by a permuted copy, which libtorch recognises by its strides.
+        /// </summary>
+        internal static Tensor InPlannedLayout(Tensor input, bool training)
+        {
+            var layout = ComputePlan.Current?.Layout ?? FeatureMemoryFormat.Auto;
+            return ComputeOptions.IsChannelsLast(layout, input.device_type, training)
+                ? input.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
+                : input.alias();
+        }
+
         /// <summary>conv, then norm unless the plan folded it; a frozen norm is applied in place on the convolution's fresh output.</summary>
         internal static Tensor ConvThenNorm(Conv2d conv, nn.IModule<Tensor, Tensor> norm, Tensor input)
         {

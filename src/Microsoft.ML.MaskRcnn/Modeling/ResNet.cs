@@ -185,7 +185,7 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                 throw new ArgumentException($"The backbone expects a batch of RGB images [N, 3, H, W]; got [{string.Join(", ", input.shape)}].", nameof(input));
             using var scope = NewDisposeScope();
             Tensor stem;
-            using (var batch = InPlannedLayout(input, training)) stem = PlannedLayers.ConvThenNorm(conv1, bn1, batch).relu_();
+            using (var batch = PlannedLayers.InPlannedLayout(input, training)) stem = PlannedLayers.ConvThenNorm(conv1, bn1, batch).relu_();
             var pooled = nn.functional.max_pool2d(stem, 3, 2, 1);
             stem.Dispose();
             var c2 = layer1.call(pooled);
@@ -209,21 +209,6 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                         _ => throw new InvalidOperationException($"Unexpected block {block.GetType().Name} in the ResNet."),
                     });
             return pairs;
-        }
-
-        /// <summary>
-        /// The batch in the layout the active <see cref="ComputePlan"/> asks for (Auto without one: see
-        /// <see cref="ComputeOptions.IsChannelsLast"/>). In channels-last (N, H, W, C in memory) libtorch's oneDNN
-        /// convolutions read and write the layout directly instead of reordering every input and output, and every layer
-        /// after the first keeps it. TorchSharp has no memory-format argument, so the layout is made by a permuted copy,
-        /// which libtorch recognises by its strides.
-        /// </summary>
-        private static Tensor InPlannedLayout(Tensor batch, bool training)
-        {
-            var layout = ComputePlan.Current?.Layout ?? FeatureMemoryFormat.Auto;
-            return ComputeOptions.IsChannelsLast(layout, batch.device_type, training)
-                ? batch.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2)
-                : batch.alias();
         }
 
         /// <summary>
