@@ -92,19 +92,8 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
         {
             using var scope = NewDisposeScope();
             using var conv = nn.Conv2d(2, 3, 1, bias: false);
-            using var norm = new FrozenBatchNorm2d(3);
-            using (no_grad())
-            {
-                conv.weight.copy_(torch.tensor(new float[] { 1, 2, 3, 4, 5, 6 }).view(3, 2, 1, 1));
-                foreach (var (name, buffer) in norm.named_buffers())
-                    buffer.copy_(name switch
-                    {
-                        "weight" => torch.tensor(new float[] { 2, 1, 0.5f }),
-                        "bias" => torch.tensor(new float[] { 1, 0, -1 }),
-                        "running_mean" => torch.tensor(new float[] { 0, 1, 2 }),
-                        _ => torch.tensor(new float[] { 1 - 1e-5f, 4 - 1e-5f, 0.25f - 1e-5f }),  // + eps: 1, 4, 0.25
-                    });
-            }
+            using var norm = NormWithHandValues();
+            using (no_grad()) conv.weight.copy_(torch.tensor(new float[] { 1, 2, 3, 4, 5, 6 }).view(3, 2, 1, 1));
             using var prepared = PreparedLayer.Folded(conv, norm, ScalarType.Float32);
             // By hand: s = weight / sqrt(var + eps) = 2, 0.5, 1; t = bias - mean * s = 1, -0.5, -3.
             CollectionAssert.AreEqual(new float[] { 2, 4, 1.5f, 2, 5, 6 }, prepared.Weight.flatten().data<float>().ToArray());
@@ -116,38 +105,37 @@ namespace Microsoft.ML.MaskRcnn.Tests.Modeling
         public void AFrozenNormComputesABFloat16InputInBFloat16()
         {
             using var scope = NewDisposeScope();
-            ComputePlan.EmulatedBFloat16Allowed = true;
-            try
-            {
-                using var norm = new FrozenBatchNorm2d(3);
-                using (no_grad())
-                    foreach (var (name, buffer) in norm.named_buffers())
-                        buffer.copy_(name switch
-                        {
-                            "weight" => torch.tensor(new float[] { 2, 1, 0.5f }),
-                            "bias" => torch.tensor(new float[] { 1, 0, -1 }),
-                            "running_mean" => torch.tensor(new float[] { 0, 1, 2 }),
-                            _ => torch.tensor(new float[] { 1 - 1e-5f, 4 - 1e-5f, 0.25f - 1e-5f }),
-                        });
-                // By hand: s = 2, 0.5, 1 and t = 1, -0.5, -3 (all exact in bfloat16), so x = 1.5, 3, 7 gives 4, 1, 4; the
-                // gradient of the sum with respect to x is s.
-                var x = torch.tensor(new float[] { 1.5f, 3, 7 }).view(1, 3, 1, 1).to(ScalarType.BFloat16).requires_grad_();
-                var y = norm.call(x);
-                Assert.AreEqual(ScalarType.BFloat16, y.dtype, "the product with float32 factors would promote it to float32");
-                CollectionAssert.AreEqual(new float[] { 4, 1, 4 }, y.to(ScalarType.Float32).flatten().data<float>().ToArray());
-                y.sum().backward();
-                Assert.AreEqual(ScalarType.BFloat16, x.grad!.dtype);
-                CollectionAssert.AreEqual(new float[] { 2, 0.5f, 1 }, x.grad.to(ScalarType.Float32).flatten().data<float>().ToArray());
+            using var norm = NormWithHandValues();
+            // By hand: s = 2, 0.5, 1 and t = 1, -0.5, -3 (all exact in bfloat16), so x = 1.5, 3, 7 gives 4, 1, 4; the
+            // gradient of the sum with respect to x is s.
+            var x = torch.tensor(new float[] { 1.5f, 3, 7 }).view(1, 3, 1, 1).to(ScalarType.BFloat16).requires_grad_();
+            var y = norm.call(x);
+            Assert.AreEqual(ScalarType.BFloat16, y.dtype, "the product with float32 factors would promote it to float32");
+            CollectionAssert.AreEqual(new float[] { 4, 1, 4 }, y.to(ScalarType.Float32).flatten().data<float>().ToArray());
+            y.sum().backward();
+            Assert.AreEqual(ScalarType.BFloat16, x.grad!.dtype);
+            CollectionAssert.AreEqual(new float[] { 2, 0.5f, 1 }, x.grad.to(ScalarType.Float32).flatten().data<float>().ToArray());
 
-                var fresh = torch.tensor(new float[] { 1.5f, 3, 7 }).view(1, 3, 1, 1).to(ScalarType.BFloat16);
-                var inPlace = norm.ForwardInPlace(fresh);
-                Assert.AreEqual(ScalarType.BFloat16, inPlace.dtype);
-                CollectionAssert.AreEqual(new float[] { 4, 1, 4 }, inPlace.to(ScalarType.Float32).flatten().data<float>().ToArray());
-            }
-            finally
-            {
-                ComputePlan.EmulatedBFloat16Allowed = false;
-            }
+            var fresh = torch.tensor(new float[] { 1.5f, 3, 7 }).view(1, 3, 1, 1).to(ScalarType.BFloat16);
+            var inPlace = norm.ForwardInPlace(fresh);
+            Assert.AreEqual(ScalarType.BFloat16, inPlace.dtype);
+            CollectionAssert.AreEqual(new float[] { 4, 1, 4 }, inPlace.to(ScalarType.Float32).flatten().data<float>().ToArray());
+        }
+
+        // A three-channel frozen norm whose scale is 2, 0.5, 1 and shift 1, -0.5, -3 (by hand from the buffers below).
+        private static FrozenBatchNorm2d NormWithHandValues()
+        {
+            var norm = new FrozenBatchNorm2d(3);
+            using (no_grad())
+                foreach (var (name, buffer) in norm.named_buffers())
+                    buffer.copy_(name switch
+                    {
+                        "weight" => torch.tensor(new float[] { 2, 1, 0.5f }),
+                        "bias" => torch.tensor(new float[] { 1, 0, -1 }),
+                        "running_mean" => torch.tensor(new float[] { 0, 1, 2 }),
+                        _ => torch.tensor(new float[] { 1 - 1e-5f, 4 - 1e-5f, 0.25f - 1e-5f }),  // + eps: 1, 4, 0.25
+                    });
+            return norm;
         }
 
         [TestMethod]
