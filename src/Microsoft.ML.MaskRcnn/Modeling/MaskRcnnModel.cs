@@ -62,17 +62,12 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             if (training && targets is null) throw new ArgumentException("Training mode needs one target per image.", nameof(targets));
             using var scope = NewDisposeScope();
             var originalSizes = images.Select(i => (i.shape[^2], i.shape[^1])).ToArray();
-            var (batch, imageSizes, resizedTargets) = Transform.Transform(images, training ? targets : null, training, generator);
-            var features = backbone.call(batch);
-            var (proposals, proposalLosses) = rpn.call(new RpnInput(batch, imageSizes, features, resizedTargets));
-            var named = LevelsForRegionPooling(features);
-            var (detections, detectorLosses) = roi_heads.call(new RoIHeadsInput(named, proposals, imageSizes, resizedTargets));
-
+            var (detections, losses, imageSizes) = TransformAndRun(images, training ? targets : null);
             if (training)
-            {
-                var losses = detectorLosses.Concat(proposalLosses).ToDictionary(p => p.Key, p => p.Value.MoveToOuterDisposeScope());
-                return new MaskRcnnOutput(losses, null);
-            }
+                return new MaskRcnnOutput(losses.ToDictionary(p => p.Key, p => p.Value.MoveToOuterDisposeScope()), null);
+            // The network's maps are freed but still resident in glibc's heaps: give them back before the paste allocates
+            // the pass's largest tensor.
+            Native.FreedMemory.ReturnToSystem();
             var results = new Detections[detections.Length];
             for (int i = 0; i < detections.Length; i++)
             {
@@ -110,18 +105,43 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             if (training) throw new InvalidOperationException("Detection runs in evaluation mode: call eval() first.");
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
+            return MoveToOuterScope(Run(batch, imageSizes, null)).detections;
+        }
+
+        // In its own dispose scope, so that the batch, the feature maps and the proposals are released before the caller
+        // pastes the masks (the pass's largest tensor, [K, 1, H, W] float): only the detections and losses come out.
+        private (RoIHeadsDetections[] detections, Dictionary<string, Tensor> losses, (long height, long width)[] imageSizes) TransformAndRun(
+            IReadOnlyList<Tensor> images, IReadOnlyList<DetectionTarget>? targets)
+        {
+            using var scope = NewDisposeScope();
+            var (batch, imageSizes, resizedTargets) = Transform.Transform(images, targets, training, generator);
+            var (detections, losses) = MoveToOuterScope(Run(batch, imageSizes, resizedTargets));
+            return (detections, losses, imageSizes);
+        }
+
+        /// <summary>The network on a transformed batch, in the caller's dispose scope.</summary>
+        private (RoIHeadsDetections[] detections, Dictionary<string, Tensor> losses) Run(Tensor batch, (long height, long width)[] imageSizes,
+                                                                                        IReadOnlyList<DetectionTarget>? resizedTargets)
+        {
             var features = backbone.call(batch);
-            var (proposals, _) = rpn.call(new RpnInput(batch, imageSizes, features, null));
+            var (proposals, proposalLosses) = rpn.call(new RpnInput(batch, imageSizes, features, resizedTargets));
             var named = LevelsForRegionPooling(features);
-            var (detections, _) = roi_heads.call(new RoIHeadsInput(named, proposals, imageSizes, null));
-            foreach (var d in detections)
+            var (detections, detectorLosses) = roi_heads.call(new RoIHeadsInput(named, proposals, imageSizes, resizedTargets));
+            return (detections, detectorLosses.Concat(proposalLosses).ToDictionary(p => p.Key, p => p.Value));
+        }
+
+        private static (RoIHeadsDetections[] detections, Dictionary<string, Tensor> losses) MoveToOuterScope(
+            (RoIHeadsDetections[] detections, Dictionary<string, Tensor> losses) outputs)
+        {
+            foreach (var loss in outputs.losses.Values) loss.MoveToOuterDisposeScope();
+            foreach (var d in outputs.detections)
             {
                 d.Boxes.MoveToOuterDisposeScope();
                 d.Labels.MoveToOuterDisposeScope();
                 d.Scores.MoveToOuterDisposeScope();
                 d.MaskProbabilities.MoveToOuterDisposeScope();
             }
-            return detections;
+            return outputs;
         }
 
         // RoIAlign reads the default layout (NCHW): channels-last levels are copied once here, for both the box and the mask

@@ -1,0 +1,35 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace Microsoft.ML.MaskRcnn.Native
+{
+    /// <summary>
+    /// Gives the memory glibc holds freed back to the system. libtorch frees a pass's feature maps with free(); glibc keeps
+    /// what lies inside its heaps resident for reuse, and after the first pass most of a pass's tensors come from those heaps
+    /// (each freed mapping raises glibc's threshold for mapping a block on its own, up to 32 MiB). An R50-FPN evaluation
+    /// then started each pass with about 300 MiB more resident than the first, which the pasted masks (hundreds of MiB,
+    /// mapped afresh) came on top of. Called between the network and the paste, malloc_trim took about 5 ms and the
+    /// evaluation peak fell by about 170 MiB (docs/benchmarks.md, "Compute options"). Elsewhere than glibc it does nothing.
+    /// </summary>
+    internal static class FreedMemory
+    {
+        private static bool available = OperatingSystem.IsLinux();
+
+        /// <summary>Returns the free pages of every glibc heap to the system; a no-op where malloc_trim does not exist.</summary>
+        internal static void ReturnToSystem()
+        {
+            if (!available) return;
+            try
+            {
+                malloc_trim(0);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                available = false; // not glibc (no libc.so.6 or no malloc_trim): nothing to give back this way
+            }
+        }
+
+        [DllImport("libc.so.6", EntryPoint = "malloc_trim")]
+        private static extern int malloc_trim(nuint pad);
+    }
+}

@@ -1,0 +1,34 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Microsoft.ML.MaskRcnn.Native;
+using Microsoft.ML.MaskRcnn.Tests.Reliability;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Microsoft.ML.MaskRcnn.Tests.Native
+{
+    /// <summary>
+    /// <see cref="FreedMemory.ReturnToSystem"/> against the kernel's own count of the process's anonymous memory, in a fresh
+    /// process (the fault child's freed-memory mode), where no other test allocates meanwhile: 125 MiB of small tensors
+    /// freed stay resident in glibc's heap until it is called, and leave when it is.
+    /// </summary>
+    [TestClass]
+    public sealed class FreedMemoryTests
+    {
+        private const long FilledKiB = 2000 * 64;
+
+        [TestMethod]
+        public void FreedTensorsLeaveTheProcessOnlyWhenReturned()
+        {
+            if (!OperatingSystem.IsLinux()) Assert.Inconclusive("RssAnon and glibc's malloc_trim are Linux's.");
+            using var child = new FaultChildProcess("freed-memory");
+            child.WaitFor(line => line.StartsWith("freed-memory ", StringComparison.Ordinal), "its freed-memory report");
+            string line = child.All().Single(l => l.StartsWith("freed-memory ", StringComparison.Ordinal));
+            var kib = line.Split(' ').Skip(1).Select(f => f.Split('=')).ToDictionary(f => f[0], f => long.Parse(f[1], CultureInfo.InvariantCulture));
+            Assert.IsTrue(kib["filled"] - kib["freed"] < FilledKiB / 4,
+                $"freeing gave back {kib["filled"] - kib["freed"]} KiB by itself: glibc did not keep the freed tensors, nothing is left to test ({line})");
+            Assert.IsTrue(kib["freed"] - kib["returned"] > FilledKiB * 3 / 4,
+                $"ReturnToSystem gave back only {kib["freed"] - kib["returned"]} KiB of {FilledKiB} KiB freed ({line})");
+        }
+    }
+}
