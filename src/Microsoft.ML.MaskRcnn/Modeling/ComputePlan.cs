@@ -57,6 +57,8 @@ namespace Microsoft.ML.MaskRcnn.Modeling
                     foreach (var (layer, weight, bias) in ReducedPrecisionLayers(model))
                         if (!plan.layers.ContainsKey(layer))
                             plan.layers[layer] = PreparedLayer.Cast(weight, bias, computeType);
+                // The float32 intermediates of folding and casting are freed but resident in glibc's heaps.
+                if (plan.layers.Count > 0) Native.FreedMemory.ReturnToSystem();
                 return plan;
             }
             catch
