@@ -93,9 +93,10 @@ namespace Microsoft.ML.MaskRcnn.Modeling
 
             var detections = Postprocess(classLogits, boxRegression, proposals, input.ImageSizes);
             var logits = MaskLogits(input, detections.Select(d => d.boxes).ToArray());
-            var probabilities = logits.sigmoid();
             var allLabels = torch.cat(detections.Select(d => d.labels).ToList(), 0);
-            var selected = probabilities[torch.arange(allLabels.shape[0], device: allLabels.device), allLabels].unsqueeze(1);
+            // Each detection's own class first, then the sigmoid: the same values as torchvision's sigmoid of all classes,
+            // without a second [K, classes, 28, 28] map.
+            var selected = logits[torch.arange(allLabels.shape[0], device: allLabels.device), allLabels].sigmoid_().unsqueeze(1);
             var perImage = selected.split(detections.Select(d => d.boxes.shape[0]).ToArray(), 0);
             var result = detections.Select((d, i) => new RoIHeadsDetections(
                 d.boxes.MoveToOuterDisposeScope(), d.labels.MoveToOuterDisposeScope(), d.scores.MoveToOuterDisposeScope(),
