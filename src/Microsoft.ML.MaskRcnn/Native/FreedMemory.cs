@@ -9,13 +9,22 @@ namespace Microsoft.ML.MaskRcnn.Native
     /// (each freed mapping raises glibc's threshold for mapping a block on its own, up to 32 MiB). An R50-FPN evaluation
     /// then started each pass with about 300 MiB more resident than the first, which the pasted masks (hundreds of MiB,
     /// mapped afresh) came on top of. Called between the network and the paste, malloc_trim took about 5 ms and the
-    /// evaluation peak fell by about 170 MiB (docs/benchmarks.md, "Compute options"). Elsewhere than glibc it does nothing.
+    /// evaluation peak fell by about 170 MiB (docs/benchmarks.md, "Compute options"). Elsewhere than glibc it does nothing,
+    /// and so it does where the application set glibc's trim threshold itself: it chose how much freed memory to keep.
     /// </summary>
     internal static class FreedMemory
     {
-        private static bool available = OperatingSystem.IsLinux();
+        private static bool available = OperatingSystem.IsLinux() && !ApplicationSetTrimThreshold();
 
-        /// <summary>Returns the free pages of every glibc heap to the system; a no-op where malloc_trim does not exist.</summary>
+        // glibc reads both at process start, from the environment .NET also copied then.
+        private static bool ApplicationSetTrimThreshold() =>
+            Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null ||
+            (Environment.GetEnvironmentVariable("GLIBC_TUNABLES")?.Contains("glibc.malloc.trim_threshold", StringComparison.Ordinal) ?? false);
+
+        /// <summary>
+        /// Returns the free pages of every glibc heap to the system; a no-op where malloc_trim does not exist or the
+        /// application set glibc's trim threshold.
+        /// </summary>
         internal static void ReturnToSystem()
         {
             if (!available) return;
