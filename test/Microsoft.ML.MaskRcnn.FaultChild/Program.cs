@@ -17,9 +17,9 @@ using Microsoft.ML.MaskRcnn.Training;
 //   huge-pages [torch-first]          whether libtorch allocates for huge pages (HugePageAllocation), and the process's
 //                                     AnonHugePages (KiB) before and after filling a 64 MiB tensor; torch-first: a
 //                                     TorchSharp tensor is allocated before the library is touched.
-//   freed-memory                      the process's RssAnon (KiB) with 2,000 filled 64 KiB tensors, after freeing all but
+//   freed-memory [bytes]              the process's RssAnon (KiB) with 2,000 filled 64 KiB tensors, after freeing all but
 //                                     the last (which keeps glibc's heap from shrinking at its top), and after
-//                                     FreedMemory.ReturnToSystem.
+//                                     FreedMemory.ReturnToSystem (with bytes: ReturnToSystemBefore(bytes)).
 // Each mode is a function of its own, compiled when first called: the huge-pages mode relies on this process touching the
 // library only where it says.
 Console.Out.Flush();
@@ -29,7 +29,8 @@ return args switch
     ["checkpoints", _, _] => WriteCheckpointsUntilKilled(args[1], int.Parse(args[2], CultureInfo.InvariantCulture)),
     ["huge-pages"] => HugePageReport(torchFirst: false),
     ["huge-pages", "torch-first"] => HugePageReport(torchFirst: true),
-    ["freed-memory"] => FreedMemoryReport(),
+    ["freed-memory"] => FreedMemoryReport(null),
+    ["freed-memory", _] => FreedMemoryReport(long.Parse(args[1], CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
@@ -64,7 +65,7 @@ static int WriteCheckpointsUntilKilled(string folder, int steps)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: FaultChild model <source.zip> <target.zip> <first> | checkpoints <folder> <steps> | huge-pages [torch-first] | freed-memory");
+    Console.Error.WriteLine("usage: FaultChild model <source.zip> <target.zip> <first> | checkpoints <folder> <steps> | huge-pages [torch-first] | freed-memory [bytes]");
     return 2;
 }
 
@@ -79,14 +80,15 @@ static int HugePageReport(bool torchFirst)
     return 0;
 }
 
-static int FreedMemoryReport()
+static int FreedMemoryReport(long? allocationBytes)
 {
     // 64 KiB each: below glibc's initial threshold for mapping a block on its own (128 KiB), so they come from its heap.
     var tensors = Enumerable.Range(0, 2000).Select(_ => TorchSharp.torch.ones(16L << 10)).ToList();
     long filled = ProcessStatusKiB("RssAnon:");
     foreach (var tensor in tensors.Take(tensors.Count - 1)) tensor.Dispose();
     long freed = ProcessStatusKiB("RssAnon:");
-    Microsoft.ML.MaskRcnn.Native.FreedMemory.ReturnToSystem();
+    if (allocationBytes is long bytes) Microsoft.ML.MaskRcnn.Native.FreedMemory.ReturnToSystemBefore(bytes);
+    else Microsoft.ML.MaskRcnn.Native.FreedMemory.ReturnToSystem();
     long returned = ProcessStatusKiB("RssAnon:");
     tensors[^1].Dispose();
     Announce(string.Create(CultureInfo.InvariantCulture, $"freed-memory filled={filled} freed={freed} returned={returned}"));

@@ -66,8 +66,9 @@ namespace Microsoft.ML.MaskRcnn.Modeling
             if (training)
                 return new MaskRcnnOutput(losses.ToDictionary(p => p.Key, p => p.Value.MoveToOuterDisposeScope()), null);
             // The network's maps are freed but still resident in glibc's heaps: give them back before the paste allocates
-            // the pass's largest tensor.
-            Native.FreedMemory.ReturnToSystem();
+            // the pass's largest tensor, when the heaps cannot serve it themselves.
+            Native.FreedMemory.ReturnToSystemBefore(
+                detections.Select((d, i) => d.MaskProbabilities.shape[0] * originalSizes[i].Item1 * originalSizes[i].Item2 * sizeof(float)).DefaultIfEmpty(0).Max());
             var results = new Detections[detections.Length];
             for (int i = 0; i < detections.Length; i++)
             {

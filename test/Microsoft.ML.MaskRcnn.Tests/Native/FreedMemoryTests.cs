@@ -36,10 +36,24 @@ namespace Microsoft.ML.MaskRcnn.Tests.Native
                 $"ReturnToSystem gave back {kib["freed"] - kib["returned"]} KiB although the application set glibc's trim threshold");
         }
 
-        private static Dictionary<string, long> Report(IReadOnlyDictionary<string, string?> environment)
+        [TestMethod]
+        public void OnlyABlockTooLargeForTheHeapsIsWorthTrimmingFor()
+        {
+            long largest = FreedMemory.LargestHeapBlockBytes;
+            var small = Report(new Dictionary<string, string?>(), largest);
+            Assert.IsTrue(small["freed"] - small["returned"] < FilledKiB / 4,
+                $"memory was given back before a {largest}-byte block, which the heaps can serve themselves");
+            var large = Report(new Dictionary<string, string?>(), largest + 1);
+            Assert.IsTrue(large["freed"] - large["returned"] > FilledKiB * 3 / 4,
+                $"only {large["freed"] - large["returned"]} KiB given back before a block larger than the heaps serve");
+        }
+
+        private static Dictionary<string, long> Report(IReadOnlyDictionary<string, string?> environment, long? allocationBytes = null)
         {
             if (!OperatingSystem.IsLinux()) Assert.Inconclusive("RssAnon and glibc's malloc_trim are Linux's.");
-            using var child = new FaultChildProcess(environment, "freed-memory");
+            using var child = new FaultChildProcess(environment, allocationBytes is long bytes
+                ? new[] { "freed-memory", bytes.ToString(CultureInfo.InvariantCulture) }
+                : new[] { "freed-memory" });
             child.WaitFor(line => line.StartsWith("freed-memory ", StringComparison.Ordinal), "its freed-memory report");
             string line = child.All().Single(l => l.StartsWith("freed-memory ", StringComparison.Ordinal));
             var kib = line.Split(' ').Skip(1).Select(f => f.Split('=')).ToDictionary(f => f[0], f => long.Parse(f[1], CultureInfo.InvariantCulture));
