@@ -95,24 +95,22 @@ static int FreedMemoryReport(long? allocationBytes)
     return 0;
 }
 
-static long ProcessStatusKiB(string field)
-{
-    foreach (var line in System.IO.File.ReadLines("/proc/self/status"))
-        if (line.StartsWith(field, StringComparison.Ordinal))
-            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    throw new InvalidOperationException($"/proc/self/status has no {field}");
-}
-
 static void AllocateWithTorchSharpOnly() => TorchSharp.torch.ones(1 << 20).Dispose();
 
 static bool IsHugePageAllocationActive() => Microsoft.ML.MaskRcnn.Native.HugePageAllocation.IsActive();
 
-static long AnonHugePagesKiB()
+static long AnonHugePagesKiB() => ProcFileKiB("/proc/self/smaps_rollup", "AnonHugePages:") ?? 0;
+
+static long ProcessStatusKiB(string field) =>
+    ProcFileKiB("/proc/self/status", field) ?? throw new InvalidOperationException($"/proc/self/status has no {field}");
+
+// A "Field:  N kB" line of a /proc file, in KiB; null where the file has no such line.
+static long? ProcFileKiB(string path, string field)
 {
-    foreach (var line in System.IO.File.ReadLines("/proc/self/smaps_rollup"))
-        if (line.StartsWith("AnonHugePages:", StringComparison.Ordinal))
+    foreach (var line in System.IO.File.ReadLines(path))
+        if (line.StartsWith(field, StringComparison.Ordinal))
             return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    return 0;
+    return null;
 }
 
 static void Announce(string line)
